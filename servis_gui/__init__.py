@@ -1,0 +1,3 @@
+"""SERVIS: Speech Emotion Recognition VISualiser."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Qt-free numeric and file code: audio loading, features, emotions, corpus readers."""
