@@ -1,0 +1,99 @@
+"""Start-up: QApplication, logging, error hook; the window shell first, heavy imports after."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+START = time.perf_counter()
+log = logging.getLogger("servis_gui")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="servis", description="SERVIS: see emotion in speech.")
+    parser.add_argument("files", nargs="*", help="audio files to open")
+    parser.add_argument("--self-test", action="store_true",
+                        help="open a demo clip offscreen, check the panes are drawn, print a summary")
+    parser.add_argument("--timings", action="store_true",
+                        help="print start-up milestones (seconds since launch) for bench/startup")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the application; returns the process exit code."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    _setup_logging()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from servis_gui.settings import Settings
+    from servis_gui.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("SERVIS")
+    app.setOrganizationName("SERVIS")
+    window = MainWindow(Settings(), args.files)
+    sys.excepthook = _excepthook_for(window)
+    milestones = _Milestones(enabled=args.timings or args.self_test)
+    window.clip_drawn.connect(lambda _p: milestones.mark("panes_drawn"))
+    window.show()
+    app.processEvents()
+    milestones.mark("window_shown")
+    QTimer.singleShot(0, lambda: _finish(window, app, args))
+    return app.exec()
+
+
+def _finish(window, app, args: argparse.Namespace) -> None:
+    _configure_pyqtgraph()
+    if args.self_test:
+        from servis_gui.self_test import SelfTest
+
+        window.self_test = SelfTest(window, app, START)
+    window.finish_setup()
+
+
+def _configure_pyqtgraph() -> None:
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=False, imageAxisOrder="row-major", background="#15171a")
+
+
+class _Milestones:
+    """Prints ``servis-timing <name> <seconds since import> <epoch seconds>`` lines when enabled."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.seen: set[str] = set()
+
+    def mark(self, name: str) -> None:
+        if self.enabled and name not in self.seen:
+            self.seen.add(name)
+            print(f"servis-timing {name} {time.perf_counter() - START:.3f} {time.time():.3f}", flush=True)
+
+
+def _setup_logging() -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    try:
+        from servis_gui.paths import log_dir
+
+        handlers.append(logging.FileHandler(Path(log_dir()) / "servis.log", encoding="utf-8"))
+    except OSError:
+        pass
+    logging.basicConfig(level=logging.INFO, handlers=handlers,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _excepthook_for(window):
+    def hook(exc_type, exc, tb) -> None:
+        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        window.messages.show_message(
+            f"Internal error: {exc_type.__name__}: {exc}. Details are in the log; "
+            "the app keeps running.", "error")
+
+    return hook

@@ -1,0 +1,1 @@
+"""Sound I/O through sounddevice/PortAudio, imported lazily (PortAudio may be absent). No Qt."""

@@ -1,0 +1,95 @@
+"""Play a clip or a part of it, and report where the playhead is."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+import numpy as np
+
+from servis_gui.core.errors import ServisError
+
+
+class AudioUnavailable(ServisError):
+    """No PortAudio library or no output device: playback is disabled, with this reason."""
+
+
+def load_sounddevice() -> Any:
+    """Import sounddevice on first use, turning a missing PortAudio into ``AudioUnavailable``."""
+    try:
+        import sounddevice
+    except OSError as exc:
+        raise AudioUnavailable(
+            "Sound is unavailable: the PortAudio library is missing "
+            "(on Debian/Ubuntu: sudo apt install libportaudio2)."
+        ) from exc
+    return sounddevice
+
+
+class Player:
+    """Plays one mono float32 buffer through the default output device.
+
+    The PortAudio callback only copies samples; ``position`` is read by the GUI's timer.
+    """
+
+    def __init__(self) -> None:
+        self._stream: Any = None
+        self._samples = np.zeros(0, dtype=np.float32)
+        self._sr = 1
+        self._frame = 0
+        self._start = 0
+        self._end = 0
+        self._lock = threading.Lock()
+
+    @property
+    def playing(self) -> bool:
+        return self._stream is not None and self._frame < self._end
+
+    @property
+    def position(self) -> float:
+        """Playhead in seconds from the start of the clip: what is heard now, not what was queued."""
+        latency = self._stream.latency if self._stream is not None else 0.0
+        return max(self._start, self._frame - latency * self._sr) / self._sr
+
+    def play(self, samples: np.ndarray, sr: int, start: float = 0.0, end: float | None = None,
+             on_finished: Callable[[], None] | None = None) -> None:
+        """Start playing ``samples[start:end]`` (seconds); stops whatever was playing.
+
+        Raises
+        ------
+        AudioUnavailable
+            Without PortAudio or without a usable output device.
+        """
+        sd = load_sounddevice()
+        self.stop()
+        with self._lock:
+            self._samples, self._sr = samples, sr
+            self._frame = self._start = max(0, int(start * sr))
+            self._end = len(samples) if end is None else min(len(samples), int(end * sr))
+        try:
+            self._stream = sd.OutputStream(
+                samplerate=sr, channels=1, dtype="float32", callback=self._callback,
+                finished_callback=on_finished,
+            )
+            self._stream.start()
+        except (sd.PortAudioError, ValueError) as exc:
+            self._stream = None
+            raise AudioUnavailable(f"Cannot play: no usable output device ({exc}).") from exc
+
+    def stop(self) -> None:
+        """Stop at once (``abort``: ``stop`` can block for seconds on a stalled device)."""
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.abort()
+            stream.close()
+
+    def _callback(self, outdata: np.ndarray, frames: int, _time: Any, _status: Any) -> None:
+        import sounddevice as sd
+
+        with self._lock:
+            chunk = self._samples[self._frame : min(self._frame + frames, self._end)]
+            self._frame += len(chunk)
+        outdata[: len(chunk), 0] = chunk
+        outdata[len(chunk) :] = 0
+        if len(chunk) < frames:
+            raise sd.CallbackStop

@@ -1,0 +1,157 @@
+"""The shared view state every pane follows: clip, parameters, time cursor, range, selection, playhead."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, Signal
+
+from servis_gui.core.clip import FileIdentity
+from servis_gui.core.errors import ServisError
+from servis_gui.core.params import FeatureParams
+from servis_gui.workers import Analysis, FeatureRequest, FeatureWorker
+
+CACHE_BYTES = 96 * 2**20
+
+
+class FeatureCache:
+    """Least-recently-used analyses keyed by file identity and parameters, bounded in bytes."""
+
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self._items: OrderedDict[tuple[FileIdentity, FeatureParams], Analysis] = OrderedDict()
+        self._max_bytes = max_bytes
+
+    def get(self, key: tuple[FileIdentity, FeatureParams]) -> Analysis | None:
+        item = self._items.get(key)
+        if item is not None:
+            self._items.move_to_end(key)
+        return item
+
+    def put(self, key: tuple[FileIdentity, FeatureParams], analysis: Analysis) -> None:
+        self._items[key] = analysis
+        self._items.move_to_end(key)
+        while len(self._items) > 1 and self.nbytes > self._max_bytes:
+            self._items.popitem(last=False)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(_analysis_bytes(a) for a in self._items.values())
+
+
+def _analysis_bytes(analysis: Analysis) -> int:
+    f = analysis.features
+    return analysis.clip.samples.nbytes + f.mel_db.nbytes + f.mfcc.nbytes + f.rms.nbytes
+
+
+class Session(QObject):
+    """One open clip and how it is viewed. Panes read from it and write to it, never to each other.
+
+    Signals
+    -------
+    loading(path) : a clip was requested and is being analysed
+    analysis_ready(Analysis) : the current clip's features are ready to draw
+    load_failed(message) : the request failed; the previous clip stays shown
+    params_changed(FeatureParams)
+    view_range_changed(t0, t1), cursor_moved(t), selection_changed(object), playhead_moved(object)
+    """
+
+    loading = Signal(str)
+    analysis_ready = Signal(object)
+    load_failed = Signal(str)
+    params_changed = Signal(object)
+    view_range_changed = Signal(float, float)
+    cursor_moved = Signal(float)
+    selection_changed = Signal(object)
+    playhead_moved = Signal(object)
+
+    def __init__(self, params: FeatureParams, worker: FeatureWorker | None = None) -> None:
+        super().__init__()
+        self._params = params
+        self._worker = worker or FeatureWorker(self)
+        self._worker.finished.connect(self._on_worker_finished)
+        self._worker.failed.connect(self._on_worker_failed)
+        self._cache = FeatureCache()
+        self._token = 0
+        self._path: str | None = None
+        self.analysis: Analysis | None = None
+        self.view_range: tuple[float, float] = (0.0, 1.0)
+        self.selection: tuple[float, float] | None = None
+        self.playhead: float | None = None
+
+    @property
+    def params(self) -> FeatureParams:
+        return self._params
+
+    @property
+    def path(self) -> str | None:
+        """The clip the user asked for last (it may still be loading)."""
+        return self._path
+
+    @property
+    def worker(self) -> FeatureWorker:
+        return self._worker
+
+    def open_clip(self, path: str) -> None:
+        """Show ``path``: from the cache at once, else after the worker has analysed it."""
+        self._path = str(path)
+        self._request()
+
+    def set_params(self, params: FeatureParams) -> None:
+        if params == self._params:
+            return
+        self._params = params
+        self.params_changed.emit(params)
+        if self._path:
+            self._request()
+
+    def set_view_range(self, t0: float, t1: float) -> None:
+        if (t0, t1) != self.view_range:
+            self.view_range = (t0, t1)
+            self.view_range_changed.emit(t0, t1)
+
+    def set_cursor(self, t: float) -> None:
+        self.cursor_moved.emit(t)
+
+    def set_selection(self, selection: tuple[float, float] | None) -> None:
+        if selection is not None:
+            t0, t1 = sorted(selection)
+            selection = None if t1 - t0 <= 0 else (t0, t1)
+        self.selection = selection
+        self.selection_changed.emit(selection)
+
+    def set_playhead(self, t: float | None) -> None:
+        self.playhead = t
+        self.playhead_moved.emit(t)
+
+    def shutdown(self) -> None:
+        self._worker.shutdown()
+
+    def _request(self) -> None:
+        self._token += 1
+        try:
+            key = (FileIdentity.of(self._path), self._params)
+        except ServisError as exc:
+            self.load_failed.emit(str(exc))
+            return
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._show(cached)
+            return
+        self.loading.emit(self._path)
+        self._worker.submit(FeatureRequest(self._token, key[0].path, self._params))
+
+    def _show(self, analysis: Analysis) -> None:
+        if self.analysis is None or analysis.clip.identity != self.analysis.clip.identity:
+            self.selection = None
+            self.playhead = None
+        self.analysis = analysis
+        self.analysis_ready.emit(analysis)
+
+    def _on_worker_finished(self, token: int, analysis: Analysis) -> None:
+        self._cache.put((analysis.clip.identity, analysis.features.params), analysis)
+        if token == self._token:  # else: a result for a clip the user has already left
+            self._show(analysis)
+
+    def _on_worker_failed(self, token: int, message: str) -> None:
+        if token == self._token:
+            self.load_failed.emit(message)

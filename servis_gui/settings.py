@@ -1,0 +1,86 @@
+"""Typed settings stored with QSettings. Every default lives here and only here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from servis_gui.core.params import FeatureParams
+
+DEFAULT_PARAMS = FeatureParams()
+COLORMAPS: tuple[str, ...] = ("magma", "viridis", "inferno", "cividis", "plasma")
+DEFAULT_COLORMAP = "magma"
+MAX_RECENT = 10
+
+
+class Settings:
+    """The user's remembered choices (QSettings under the organisation "SERVIS").
+
+    Parameters
+    ----------
+    store : QSettings, optional
+        Where to keep them; the user's default location when omitted.
+    """
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self._store = store or QSettings("SERVIS", "SERVIS")
+
+    def feature_params(self) -> FeatureParams:
+        """The last analysis parameters, or the defaults where a stored value is unusable."""
+        values = {}
+        for f in fields(FeatureParams):
+            default = getattr(DEFAULT_PARAMS, f.name)
+            raw = self._store.value(f"analysis/{f.name}", default)
+            values[f.name] = _coerce(raw, default, f.name)
+        try:
+            return FeatureParams(**values)
+        except ValueError:
+            return DEFAULT_PARAMS
+
+    def set_feature_params(self, params: FeatureParams) -> None:
+        for name, value in asdict(params).items():
+            self._store.setValue(f"analysis/{name}", "" if value is None else value)
+
+    def colormap(self) -> str:
+        value = str(self._store.value("view/colormap", DEFAULT_COLORMAP))
+        return value if value in COLORMAPS else DEFAULT_COLORMAP
+
+    def set_colormap(self, name: str) -> None:
+        self._store.setValue("view/colormap", name)
+
+    def recent_files(self) -> list[str]:
+        value = self._store.value("files/recent", [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [str(v) for v in items if v][:MAX_RECENT]
+
+    def add_recent_file(self, path: str) -> None:
+        items = [path] + [p for p in self.recent_files() if p != path]
+        self._store.setValue("files/recent", items[:MAX_RECENT])
+
+    def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
+        """Saved (geometry, dock state) of the main window."""
+        return self._store.value("window/geometry"), self._store.value("window/state")
+
+    def set_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._store.setValue("window/geometry", geometry)
+        self._store.setValue("window/state", state)
+
+    def sync(self) -> None:
+        self._store.sync()
+
+
+def _coerce(raw: object, default: object, name: str) -> object:
+    """QSettings' INI backend returns strings: convert back to the field's type."""
+    if raw in ("", None) and name in ("sr", "fmax"):
+        return None
+    try:
+        if isinstance(default, bool):
+            return str(raw).lower() == "true"
+        if isinstance(default, int) or name == "sr":
+            return int(raw)
+        if isinstance(default, float) or name == "fmax":
+            return float(raw)
+    except (TypeError, ValueError):
+        return default
+    return str(raw)

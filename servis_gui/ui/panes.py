@@ -1,0 +1,242 @@
+"""PaneStack: waveform, mel spectrogram and MFCC on one shared time axis."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+
+from servis_gui.core.mel import hz_to_mel
+from servis_gui.session import Session
+from servis_gui.core.levels import mel_levels, mfcc_levels
+from servis_gui.workers import Analysis
+
+LEFT_AXIS_PX = 64
+RIGHT_COLUMN_PX = 86
+MFCC_COLORMAP = "CET-D1A"
+HZ_TICKS = (50, 100, 200, 500, 1000, 2000, 4000, 8000, 16000)
+CURSOR_PEN = pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DashLine)
+PLAYHEAD_PEN = pg.mkPen("#00e676", width=2)
+
+
+class TimeViewBox(pg.ViewBox):
+    """Zooms and pans in time only; Shift+drag selects a time range."""
+
+    selection_dragged = Signal(float, float, bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMouseEnabled(x=True, y=False)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt override)
+        shift = ev.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        if ev.button() == Qt.MouseButton.LeftButton and shift:
+            ev.accept()
+            t0 = self.mapSceneToView(ev.buttonDownScenePos()).x()
+            t1 = self.mapSceneToView(ev.scenePos()).x()
+            self.selection_dragged.emit(t0, t1, ev.isFinish())
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+class PaneStack(pg.GraphicsLayoutWidget):
+    """Three stacked plots that follow one ``Session``.
+
+    Signals
+    -------
+    readout(str) : what is under the mouse (time, amplitude / Hz and dB / coefficient and value)
+    """
+
+    readout = Signal(str)
+
+    def __init__(self, session: Session, colormap: str = "magma") -> None:
+        super().__init__()
+        self.session = session
+        self.analysis: Analysis | None = None
+        self.wave = self._add_plot(0, "Amplitude")
+        self.mel = self._add_plot(1, "Frequency (Hz)")
+        self.mfcc = self._add_plot(2, "MFCC")
+        self.mfcc.setLabel("bottom", "Time", units="s")
+        self.curve = self.wave.plot(pen=pg.mkPen("#4fc3f7", width=1))
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        self.wave.setYRange(-1.0, 1.0, padding=0.02)
+        self.mel_image = pg.ImageItem(axisOrder="row-major")
+        self.mfcc_image = pg.ImageItem(axisOrder="row-major")
+        self.mel.addItem(self.mel_image)
+        self.mfcc.addItem(self.mfcc_image)
+        self.mel_bar = self._add_bar(1, self.mel_image, colormap, "dB")
+        self.mfcc_bar = self._add_bar(2, self.mfcc_image, MFCC_COLORMAP, "MFCC value")
+        self._add_spacer(0)
+        self.cursors = [self._add_line(p, CURSOR_PEN) for p in self.plots]
+        self.playheads = [self._add_line(p, PLAYHEAD_PEN) for p in self.plots]
+        self.regions = [self._add_region(p) for p in self.plots]
+        self._connect()
+
+    @property
+    def plots(self) -> tuple[pg.PlotItem, pg.PlotItem, pg.PlotItem]:
+        return self.wave, self.mel, self.mfcc
+
+    def set_colormap(self, name: str) -> None:
+        self.mel_bar.setColorMap(pg.colormap.get(name))
+
+    def show_analysis(self, analysis: Analysis) -> None:
+        """Draw a clip and its features, keeping the zoom if it is the same clip."""
+        same_clip = self.analysis is not None and self.analysis.clip.identity == analysis.clip.identity
+        self.analysis = analysis
+        clip, feats = analysis.clip, analysis.features
+        self.curve.setData(np.arange(len(clip.samples)) / clip.sr, clip.samples)
+        x0 = -0.5 * feats.frame_seconds
+        width = len(feats.times) * feats.frame_seconds
+        self._set_image(self.mel_image, self.mel_bar, feats.mel_db, mel_levels(feats), x0, width)
+        self._set_image(self.mfcc_image, self.mfcc_bar, feats.mfcc, mfcc_levels(feats.mfcc), x0, width)
+        self.mel_bar.setLabel("right", _db_label(feats.params.db_ref))
+        self._set_mel_ticks(feats.mel_hz)
+        self._set_mfcc_ticks(feats.mfcc.shape[0])
+        for plot in self.plots:
+            plot.setLimits(xMin=x0 - 0.05, xMax=max(clip.duration, width + x0) + 0.05)
+        if not same_clip:
+            self.wave.setXRange(0.0, clip.duration, padding=0.0)
+        self.show_selection(self.session.selection)
+        self.show_playhead(self.session.playhead)
+
+    def show_cursor(self, t: float) -> None:
+        for line in self.cursors:
+            line.setPos(t)
+            line.show()
+
+    def show_playhead(self, t: float | None) -> None:
+        for line in self.playheads:
+            line.setVisible(t is not None)
+            if t is not None:
+                line.setPos(t)
+
+    def show_selection(self, selection: tuple[float, float] | None) -> None:
+        for region in self.regions:
+            region.blockSignals(True)
+            region.setVisible(selection is not None)
+            if selection is not None:
+                region.setRegion(selection)
+            region.blockSignals(False)
+
+    def _add_plot(self, row: int, label: str) -> pg.PlotItem:
+        plot = self.addPlot(row=row, col=0, viewBox=TimeViewBox())
+        plot.setLabel("left", label)
+        plot.getAxis("left").setWidth(LEFT_AXIS_PX)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        if row:
+            plot.setXLink(self.wave)
+        return plot
+
+    def _add_bar(self, row: int, image: pg.ImageItem, cmap: str, label: str) -> pg.ColorBarItem:
+        bar = pg.ColorBarItem(colorMap=pg.colormap.get(cmap), label=label, interactive=False,
+                              colorMapMenu=False, width=18)
+        bar.setImageItem(image)
+        bar.setFixedWidth(RIGHT_COLUMN_PX)
+        self.addItem(bar, row=row, col=1)
+        return bar
+
+    def _add_spacer(self, row: int) -> None:
+        spacer = pg.GraphicsWidget()
+        spacer.setFixedWidth(RIGHT_COLUMN_PX)
+        self.addItem(spacer, row=row, col=1)
+
+    @staticmethod
+    def _add_line(plot: pg.PlotItem, pen: pg.QtGui.QPen) -> pg.InfiniteLine:
+        line = pg.InfiniteLine(angle=90, movable=False, pen=pen)
+        line.setZValue(20)
+        line.hide()
+        plot.addItem(line, ignoreBounds=True)
+        return line
+
+    def _add_region(self, plot: pg.PlotItem) -> pg.LinearRegionItem:
+        region = pg.LinearRegionItem(brush=pg.mkBrush(255, 255, 255, 40))
+        region.setZValue(10)
+        region.hide()
+        plot.addItem(region, ignoreBounds=True)
+        region.sigRegionChangeFinished.connect(self._on_region_changed)
+        return region
+
+    def _connect(self) -> None:
+        s = self.session
+        s.analysis_ready.connect(self.show_analysis)
+        s.cursor_moved.connect(self.show_cursor)
+        s.playhead_moved.connect(self.show_playhead)
+        s.selection_changed.connect(self.show_selection)
+        s.view_range_changed.connect(self._on_session_range)
+        self.wave.sigXRangeChanged.connect(self._on_plot_range)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        for plot in self.plots:
+            plot.getViewBox().selection_dragged.connect(self._on_selection_dragged)
+
+    @staticmethod
+    def _set_image(image, bar, data, levels, x0: float, width: float) -> None:
+        image.setImage(data, autoLevels=False)
+        image.setRect(QRectF(x0, 0.0, width, data.shape[0]))
+        bar.setLevels(levels)
+
+    def _set_mel_ticks(self, mel_hz: np.ndarray) -> None:
+        index = np.arange(len(mel_hz)) + 0.5
+        mels = hz_to_mel(mel_hz)
+        ticks = [(float(np.interp(hz_to_mel(f), mels, index)), _hz_text(f))
+                 for f in HZ_TICKS if mel_hz[0] <= f <= mel_hz[-1]]
+        self.mel.getAxis("left").setTicks([ticks, []])
+        self.mel.setYRange(0, len(mel_hz), padding=0)
+
+    def _set_mfcc_ticks(self, n_mfcc: int) -> None:
+        step = max(1, n_mfcc // 5)
+        self.mfcc.getAxis("left").setTicks([[(k + 0.5, str(k)) for k in range(0, n_mfcc, step)], []])
+        self.mfcc.setYRange(0, n_mfcc, padding=0)
+
+    def _on_plot_range(self, _plot, x_range) -> None:
+        self.session.set_view_range(float(x_range[0]), float(x_range[1]))
+
+    def _on_session_range(self, t0: float, t1: float) -> None:
+        current = self.wave.viewRange()[0]
+        if not np.allclose(current, (t0, t1)):
+            self.wave.setXRange(t0, t1, padding=0.0)
+
+    def _on_region_changed(self, region: pg.LinearRegionItem) -> None:
+        self.session.set_selection(tuple(region.getRegion()))
+
+    def _on_selection_dragged(self, t0: float, t1: float, finished: bool) -> None:
+        self.show_selection((min(t0, t1), max(t0, t1)))
+        if finished:
+            self.session.set_selection((t0, t1))
+
+    def _on_mouse_moved(self, pos) -> None:
+        if self.analysis is None:
+            return
+        for plot in self.plots:
+            if plot.sceneBoundingRect().contains(pos):
+                point = plot.getViewBox().mapSceneToView(pos)
+                self.session.set_cursor(point.x())
+                self.readout.emit(self._describe(plot, point.x(), point.y()))
+                return
+
+    def _describe(self, plot: pg.PlotItem, t: float, y: float) -> str:
+        clip, feats = self.analysis.clip, self.analysis.features
+        head = f"t = {t:.3f} s"
+        if plot is self.wave:
+            i = int(round(t * clip.sr))
+            if 0 <= i < len(clip.samples):
+                return f"{head}   amplitude {clip.samples[i]:+.4f}"
+            return head
+        frame = int(round(t / feats.frame_seconds))
+        if not 0 <= frame < len(feats.times):
+            return head
+        if plot is self.mel:
+            band = int(np.clip(y, 0, len(feats.mel_hz) - 1))
+            value = feats.mel_db[band, frame]
+            return f"{head}   {feats.mel_hz[band]:.0f} Hz (mel band {band})   {value:.1f} {_db_label(feats.params.db_ref)}"
+        k = int(np.clip(y, 0, feats.mfcc.shape[0] - 1))
+        return f"{head}   MFCC {k} = {feats.mfcc[k, frame]:.2f}"
+
+
+def _hz_text(f: float) -> str:
+    return f"{f / 1000:g}k" if f >= 1000 else f"{f:g}"
+
+
+def _db_label(db_ref: str) -> str:
+    return "dB re clip max" if db_ref == "max" else "dB re full scale"

@@ -1,0 +1,124 @@
+"""Background threads: feature computation with stale-result dropping."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from servis_gui.core.clip import Clip, FileIdentity
+from servis_gui.core.errors import ServisError
+from servis_gui.core.params import FeatureParams
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeatureRequest:
+    """Immutable work order: analyse ``path`` with ``params``; ``token`` orders requests."""
+
+    token: int
+    path: str
+    params: FeatureParams
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A loaded clip and its features, the unit the panes draw."""
+
+    clip: Clip
+    features: object  # core.features.FeatureSet (imported lazily to keep start-up light)
+
+
+class _FeatureJob(QObject):
+    """Lives on the worker thread; loads and analyses one request at a time."""
+
+    finished = Signal(int, object)
+    failed = Signal(int, str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.latest_token = 0  # written by the GUI thread; an int store is atomic
+        self._clips: OrderedDict[tuple[FileIdentity, int | None], Clip] = OrderedDict()
+
+    @Slot()
+    def warm_up(self) -> None:
+        """Import the numeric stack and run the FFTs once so the first clip is fast."""
+        import numpy as np
+
+        from servis_gui.core.features import compute_features
+
+        silence = np.zeros(4096, dtype=np.float32)
+        compute_features(Clip(silence, 16000, FileIdentity("", 0, 0), 16000, 1), FeatureParams())
+
+    @Slot(object)
+    def run(self, request: FeatureRequest) -> None:
+        if request.token < self.latest_token:
+            return  # the user has already moved on
+        try:
+            analysis = self._analyse(request)
+        except ServisError as exc:
+            self.failed.emit(request.token, str(exc))
+        except Exception as exc:  # a bug must reach the user, not kill the thread
+            log.exception("feature computation failed for %s", request.path)
+            self.failed.emit(request.token, f"Could not analyse {request.path}: {exc!r}")
+        else:
+            self.finished.emit(request.token, analysis)
+
+    def _analyse(self, request: FeatureRequest) -> Analysis:
+        from servis_gui.core.features import compute_features
+
+        clip = self._clip(request.path, request.params.sr)
+        return Analysis(clip, compute_features(clip, request.params))
+
+    def _clip(self, path: str, sr: int | None) -> Clip:
+        from servis_gui.core.clip import load_clip
+
+        key = (FileIdentity.of(path), sr)
+        if key in self._clips:
+            self._clips.move_to_end(key)
+            return self._clips[key]
+        clip = load_clip(path, sr=sr)
+        self._clips[key] = clip
+        while len(self._clips) > 8:
+            self._clips.popitem(last=False)
+        return clip
+
+
+class FeatureWorker(QObject):
+    """One background thread that turns ``FeatureRequest`` into ``Analysis``.
+
+    Results arrive on the GUI thread through ``finished(token, analysis)`` or
+    ``failed(token, message)``. Requests older than the newest submitted one are skipped.
+    """
+
+    finished = Signal(int, object)
+    failed = Signal(int, str)
+    _submit = Signal(object)
+    _warm = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName("FeatureWorker")
+        self._job = _FeatureJob()
+        self._job.moveToThread(self._thread)
+        self._submit.connect(self._job.run)
+        self._warm.connect(self._job.warm_up)
+        self._job.finished.connect(self.finished)
+        self._job.failed.connect(self.failed)
+        self._thread.start()
+
+    def warm_up(self) -> None:
+        """Ask the thread to import and exercise the numeric code now."""
+        self._warm.emit()
+
+    def submit(self, request: FeatureRequest) -> None:
+        self._job.latest_token = request.token
+        self._submit.emit(request)
+
+    def shutdown(self) -> None:
+        self._thread.quit()
+        self._thread.wait(5000)
