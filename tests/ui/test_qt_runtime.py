@@ -18,4 +18,6 @@ def test_signal_emit_keeps_reference_counts(qapp):
         emitter.value.emit(None)
     assert len(received) == 200
     received.clear()
-    assert (sys.getrefcount(True), sys.getrefcount(None)) == before
+    after = sys.getrefcount(True), sys.getrefcount(None)
+    # 6.12.0 loses one reference per emit (-200 here) and then aborts the interpreter
+    assert abs(after[0] - before[0]) < 20 and abs(after[1] - before[1]) < 20
