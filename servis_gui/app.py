@@ -32,13 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from servis_gui.settings import Settings
     from servis_gui.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("SERVIS")
     app.setOrganizationName("SERVIS")
-    window = MainWindow(Settings(), args.files)
+    window = MainWindow(_settings(args.self_test), args.files)
     sys.excepthook = _excepthook_for(window)
     milestones = _Milestones(enabled=args.timings or args.self_test)
     window.clip_drawn.connect(lambda _p: milestones.mark("panes_drawn"))
@@ -47,6 +46,20 @@ def main(argv: list[str] | None = None) -> int:
     milestones.mark("window_shown")
     QTimer.singleShot(0, lambda: _finish(window, app, args))
     return app.exec()
+
+
+def _settings(throwaway: bool):
+    """The user's settings, or an empty temporary store (the self-test leaves no trace)."""
+    from PySide6.QtCore import QSettings
+
+    from servis_gui.settings import Settings
+
+    if not throwaway:
+        return Settings()
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="servis-self-test-")) / "settings.ini"
+    return Settings(QSettings(str(path), QSettings.Format.IniFormat))
 
 
 def _finish(window, app, args: argparse.Namespace) -> None:

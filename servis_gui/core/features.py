@@ -1,15 +1,15 @@
 """Waveform envelope, mel spectrogram and MFCC from ONE short-time Fourier transform.
 
-numpy/scipy only, equal to librosa's ``melspectrogram`` + ``power_to_db`` + ``mfcc`` with
+numpy only (no scipy on the start-up path: ``import scipy.fft`` alone costs 0.2-0.5 s), equal to librosa's ``melspectrogram`` + ``power_to_db`` + ``mfcc`` with
 the same parameters (tested to 1e-3 dB), without librosa's numba start-up cost.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-import scipy.fft
 
 from servis_gui.core.clip import Clip
 from servis_gui.core.errors import FeatureError
@@ -93,7 +93,7 @@ def stft_power(y: np.ndarray, n_fft: int, hop_length: int) -> tuple[np.ndarray, 
     rms = np.empty(len(frames), dtype=np.float32)
     for start in range(0, len(frames), _FRAMES_PER_BLOCK):
         block = frames[start : start + _FRAMES_PER_BLOCK]
-        spectrum = scipy.fft.rfft(block * window, axis=-1)
+        spectrum = np.fft.rfft(block * window, axis=-1)
         power[start : start + len(block)] = spectrum.real**2 + spectrum.imag**2
         rms[start : start + len(block)] = np.sqrt(np.mean(np.square(block), axis=-1))
     return power, rms
@@ -148,4 +148,15 @@ def compute_features(clip: Clip, params: FeatureParams) -> FeatureSet:
 
 
 def _mfcc(log_mel: np.ndarray, n_mfcc: int) -> np.ndarray:
-    return scipy.fft.dct(log_mel, axis=0, type=2, norm="ortho")[:n_mfcc]
+    return dct_matrix(n_mfcc, log_mel.shape[0]) @ log_mel
+
+
+@lru_cache(maxsize=16)
+def dct_matrix(n_out: int, n_in: int) -> np.ndarray:
+    """The first ``n_out`` rows of the orthonormal DCT-II of size ``n_in`` (``scipy.fft.dct(norm='ortho')``)."""
+    k = np.arange(n_out)[:, None]
+    n = np.arange(n_in)[None, :]
+    basis = np.cos(np.pi * k * (2 * n + 1) / (2 * n_in)) * np.sqrt(2.0 / n_in)
+    basis[0] /= np.sqrt(2.0)
+    basis.setflags(write=False)
+    return basis

@@ -101,13 +101,21 @@ class MainWindow(QMainWindow):
         return action
 
     def finish_setup(self) -> None:
-        """Import the heavy parts, build panes and docks, and open the first clip."""
+        """Open the first clip, then import pyqtgraph and build panes and docks meanwhile.
+
+        The worker thread reads and analyses the clip while this thread imports pyqtgraph;
+        its result is queued and drawn as soon as the event loop runs again.
+        """
         from servis_gui.session import Session
+
+        self.session = Session(self.settings.feature_params())
+        self._demo_records, notice = _scan_demo()
+        first = (self._initial_paths or sorted(self._demo_records) or [None])[0]
+        if first:
+            self.session.open_clip(first)
         from servis_gui.ui.panes import PaneStack
         from servis_gui.ui.playback_control import PlaybackControl
 
-        self.session = Session(self.settings.feature_params())
-        self.session.worker.warm_up()
         self.panes = PaneStack(self.session, self.settings.colormap())
         self._central.addWidget(self.panes, 1)
         self.playback = PlaybackControl(self.session)
@@ -116,12 +124,9 @@ class MainWindow(QMainWindow):
         _geometry, state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
-        self._load_demo()
+        self.clips.set_records(list(self._demo_records.values()), notice)
         for path in self._initial_paths:
             self.clips.add_file(path)
-        first = (self._initial_paths or self.clips.paths() or [None])[0]
-        if first:
-            self.open_path(first)
 
     def _build_docks(self) -> None:
         from servis_gui.ui.clip_list import ClipList
@@ -147,15 +152,6 @@ class MainWindow(QMainWindow):
         s.load_failed.connect(self._on_load_failed)
         self.panes.readout.connect(self.readout.setText)
         self.playback.unavailable.connect(self._on_playback_unavailable)
-
-    def _load_demo(self) -> None:
-        from servis_gui.core.datasets import scan_dataset
-        from servis_gui.paths import demo_dir
-
-        result = scan_dataset(demo_dir())
-        self._demo_records = {str(r.path): r for r in result.records}
-        self.clips.set_records(result.records, DEMO_NOTICE if result.records else
-                               f"The demo corpus was not found in {demo_dir()}.")
 
     # -- user actions -------------------------------------------------------------------------
 
@@ -279,3 +275,13 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.shutdown()
         super().closeEvent(event)
+
+
+def _scan_demo() -> tuple[dict[str, object], str]:
+    """The demo corpus records by path, and the notice to show above them."""
+    from servis_gui.core.datasets import scan_dataset
+    from servis_gui.paths import demo_dir
+
+    records = scan_dataset(demo_dir()).records
+    notice = DEMO_NOTICE if records else f"The demo corpus was not found in {demo_dir()}."
+    return {str(r.path): r for r in records}, notice

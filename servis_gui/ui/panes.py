@@ -14,7 +14,8 @@ from servis_gui.workers import Analysis
 LEFT_AXIS_PX = 64
 RIGHT_COLUMN_PX = 86
 MFCC_COLORMAP = "CET-D1A"
-HZ_TICKS = (50, 100, 200, 500, 1000, 2000, 4000, 8000, 16000)
+HZ_TICKS = (100, 200, 500, 1000, 2000, 4000, 8000, 16000)
+MIN_TICK_GAP = 1 / 14  # of the pane height, so tick labels never overlap
 CURSOR_PEN = pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DashLine)
 PLAYHEAD_PEN = pg.mkPen("#00e676", width=2)
 
@@ -66,7 +67,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.mel.addItem(self.mel_image)
         self.mfcc.addItem(self.mfcc_image)
         self.mel_bar = self._add_bar(1, self.mel_image, colormap, "dB")
-        self.mfcc_bar = self._add_bar(2, self.mfcc_image, MFCC_COLORMAP, "MFCC value")
+        self.mfcc_bar = self._add_bar(2, self.mfcc_image, MFCC_COLORMAP, "MFCC value (c1.. range)")
         self._add_spacer(0)
         self.cursors = [self._add_line(p, CURSOR_PEN) for p in self.plots]
         self.playheads = [self._add_line(p, PLAYHEAD_PEN) for p in self.plots]
@@ -90,7 +91,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
         width = len(feats.times) * feats.frame_seconds
         self._set_image(self.mel_image, self.mel_bar, feats.mel_db, mel_levels(feats), x0, width)
         self._set_image(self.mfcc_image, self.mfcc_bar, feats.mfcc, mfcc_levels(feats.mfcc), x0, width)
-        self.mel_bar.setLabel("right", _db_label(feats.params.db_ref))
+        self.mel_bar.getAxis("left").setLabel(_db_label(feats.params.db_ref))
         self._set_mel_ticks(feats.mel_hz)
         self._set_mfcc_ticks(feats.mfcc.shape[0])
         for plot in self.plots:
@@ -179,8 +180,12 @@ class PaneStack(pg.GraphicsLayoutWidget):
     def _set_mel_ticks(self, mel_hz: np.ndarray) -> None:
         index = np.arange(len(mel_hz)) + 0.5
         mels = hz_to_mel(mel_hz)
-        ticks = [(float(np.interp(hz_to_mel(f), mels, index)), _hz_text(f))
-                 for f in HZ_TICKS if mel_hz[0] <= f <= mel_hz[-1]]
+        ticks: list[tuple[float, str]] = []
+        for f in HZ_TICKS:
+            pos = float(np.interp(hz_to_mel(f), mels, index))
+            inside = mel_hz[0] <= f <= mel_hz[-1]
+            if inside and (not ticks or pos - ticks[-1][0] >= MIN_TICK_GAP * len(mel_hz)):
+                ticks.append((pos, _hz_text(f)))
         self.mel.getAxis("left").setTicks([ticks, []])
         self.mel.setYRange(0, len(mel_hz), padding=0)
 

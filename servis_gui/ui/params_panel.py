@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from servis_gui.core.params import DB_REF_LABELS, FeatureParams
@@ -11,6 +11,7 @@ from servis_gui.settings import COLORMAPS
 SAMPLE_RATES = (None, 8000, 16000, 22050, 44100, 48000)
 FFT_SIZES = (256, 512, 1024, 2048, 4096, 8192)
 DEBOUNCE_MS = 150
+DB_REF_SHORT = {"max": "clip max (per clip)", "full_scale": "full scale (fixed)"}
 
 
 class ParamsPanel(QWidget):
@@ -29,7 +30,9 @@ class ParamsPanel(QWidget):
         self.fmax.setSpecialValueText("Nyquist (sr/2)")
         self.n_mfcc = _spin(2, 128, 1)
         self.top_db = _spin(20, 140, 10, " dB")
-        self.db_ref = _combo([(label, key) for key, label in DB_REF_LABELS.items()])
+        self.db_ref = _combo([(DB_REF_SHORT[key], key) for key in DB_REF_LABELS])
+        for index, key in enumerate(DB_REF_LABELS):
+            self.db_ref.setItemData(index, DB_REF_LABELS[key], Qt.ItemDataRole.ToolTipRole)
         self.colormap = _combo([(name, name) for name in COLORMAPS])
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #ff8a65")

@@ -1,0 +1,103 @@
+"""Recognise which corpus a folder holds and scan it with the matching reader.
+
+Readers are tried in a fixed order that avoids false matches: IEMOCAP (folder structure)
+first, then the strict file-name patterns (RAVDESS, CREMA-D, TESS, EmoDB, SAVEE, ESD,
+MSP-Podcast, EMOVO, ShEMO), then a manifest CSV at the root, then folder-per-label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import NamedTuple
+
+from servis_gui.core.datasets import (
+    cremad, emodb, emovo, esd, folders, iemocap, manifest, msp_podcast, ravdess, savee, shemo,
+    tess,
+)
+from servis_gui.core.datasets.progress import (
+    CancelCallback, Monitor, ProgressCallback, ScanCancelled,
+)
+from servis_gui.core.datasets.records import ScanResult
+from servis_gui.core.datasets.walk import sample_audio
+
+UNRECOGNISED = "No known corpus layout recognised: labels taken from folder names"
+
+
+class Reader(NamedTuple):
+    """A corpus reader: its display name, its detector and its scanner."""
+
+    name: str
+    detect: Callable[[Path, Sequence[Path] | None], bool]
+    scan: Callable[[Path, Monitor], ScanResult]
+
+
+def _reader(module: ModuleType) -> Reader:
+    """Wrap a reader module's ``CORPUS``, ``detect`` and ``scan``."""
+    return Reader(module.CORPUS, module.detect, module.scan)
+
+
+READERS: tuple[Reader, ...] = tuple(
+    _reader(module)
+    for module in (
+        iemocap, ravdess, cremad, tess, emodb, savee, esd, msp_podcast, emovo, shemo,
+        manifest, folders,
+    )
+)
+FOLDERS = READERS[-1]
+
+
+def detect_corpus(root: Path) -> Reader | None:
+    """Return the first reader (in :data:`READERS` order) that recognises ``root``.
+
+    Parameters
+    ----------
+    root : Path
+        The dataset folder.
+
+    Returns
+    -------
+    Reader or None
+        The matching reader, or None when nothing matched.
+    """
+    sample = sample_audio(root)
+    return next((reader for reader in READERS if reader.detect(root, sample)), None)
+
+
+def scan_dataset(
+    root: Path | str,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCallback | None = None,
+) -> ScanResult:
+    """Detect the corpus in ``root`` and index it. Nothing is ever written to ``root``.
+
+    Parameters
+    ----------
+    root : Path or str
+        The dataset folder.
+    progress : callable(done, total), optional
+        Called from the scanning thread, at most every 50 ms; ``total`` is 0 while the
+        folders are still being listed.
+    cancelled : callable() -> bool, optional
+        Polled for every folder and file; returning True stops the scan.
+
+    Returns
+    -------
+    ScanResult
+        The records and warnings; ``cancelled=True`` and no records if the scan was stopped.
+        Without a recognised layout, folder names are used as labels (with a warning).
+    """
+    root = Path(root)
+    if not root.is_dir():
+        return ScanResult("", (), (f"{root} is not a folder",))
+    reader = detect_corpus(root)
+    try:
+        result = (reader or FOLDERS).scan(root, Monitor(progress, cancelled))
+    except ScanCancelled:
+        return ScanResult((reader or FOLDERS).name, cancelled=True)
+    if not result.records:
+        notes: tuple[str, ...] = (f"No audio files found in {root}",)
+    else:
+        notes = () if reader else (UNRECOGNISED,)
+    return ScanResult(result.corpus, result.records, notes + result.warnings)
