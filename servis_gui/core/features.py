@@ -13,7 +13,7 @@ import numpy as np
 
 from servis_gui.core.clip import Clip
 from servis_gui.core.errors import FeatureError
-from servis_gui.core.mel import band_centres, mel_filterbank
+from servis_gui.core.mel import apply_filterbank, band_centres
 from servis_gui.core.params import FeatureParams
 
 AMIN = 1e-10
@@ -59,9 +59,12 @@ class FeatureSet:
         return self.params.hop_length / self.sr
 
 
+@lru_cache(maxsize=8)
 def hann(n: int) -> np.ndarray:
-    """Periodic Hann window of length ``n`` (``scipy.signal.get_window('hann', n)``)."""
-    return (0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n)).astype(np.float32)
+    """Periodic Hann window of length ``n`` (``scipy.signal.get_window('hann', n)``), read-only."""
+    window = (0.5 - 0.5 * np.cos(2.0 * np.pi * np.arange(n) / n)).astype(np.float32)
+    window.setflags(write=False)
+    return window
 
 
 def full_scale_power(n_fft: int) -> float:
@@ -129,18 +132,19 @@ def compute_features(clip: Clip, params: FeatureParams) -> FeatureSet:
     if fmax <= params.fmin:
         raise FeatureError(f"fmin {params.fmin:g} Hz is above the clip's Nyquist {clip.sr / 2:g} Hz.")
     power, rms = stft_power(clip.samples, params.n_fft, params.hop_length)
-    basis = mel_filterbank(clip.sr, params.n_fft, params.n_mels, float(params.fmin), float(fmax))
-    mel_power = np.ascontiguousarray((power @ basis.T).T)
+    mel_power = apply_filterbank(power, clip.sr, params.n_fft, params.n_mels, float(params.fmin),
+                                 float(fmax))
     fs_ref = full_scale_power(params.n_fft)
     peak = float(mel_power.max())
-    mfcc = _mfcc(power_to_db(mel_power, 1.0, params.top_db), params.n_mfcc)
+    log_mel = power_to_db(mel_power, 1.0, params.top_db)
     display_ref = peak if params.db_ref == "max" else fs_ref
+    mel_db = log_mel - np.float32(10.0 * np.log10(max(AMIN, display_ref)))
     return FeatureSet(
         times=np.arange(mel_power.shape[1]) * (params.hop_length / clip.sr),
         rms=rms,
-        mel_db=np.ascontiguousarray(power_to_db(mel_power, display_ref, params.top_db), np.float32),
+        mel_db=np.ascontiguousarray(mel_db, dtype=np.float32),
         mel_hz=band_centres(params.n_mels, float(params.fmin), float(fmax)),
-        mfcc=np.ascontiguousarray(mfcc, dtype=np.float32),
+        mfcc=np.ascontiguousarray(_mfcc(log_mel, params.n_mfcc), dtype=np.float32),
         peak_db=10.0 * np.log10(max(AMIN, peak) / fs_ref),
         params=params,
         sr=clip.sr,

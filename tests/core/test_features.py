@@ -93,3 +93,13 @@ def test_clip_shorter_than_one_frame():
     feats = compute_features(_clip(_speechlike(16000, seconds=0.01), 16000), FeatureParams())
     assert feats.mel_db.shape == (128, 1)
     assert np.isfinite(feats.mel_db).all()
+
+
+@pytest.mark.parametrize(("sr", "n_fft", "n_mels"), [(16000, 2048, 128), (8000, 256, 128), (22050, 512, 40)])
+def test_sparse_filterbank_equals_dense_including_empty_bands(sr, n_fft, n_mels):
+    from servis_gui.core.mel import apply_filterbank, mel_filterbank
+
+    power = np.random.default_rng(1).random((7, n_fft // 2 + 1), dtype=np.float32)
+    dense = mel_filterbank(sr, n_fft, n_mels, 0.0, sr / 2) @ power.T
+    sparse = apply_filterbank(power, sr, n_fft, n_mels, 0.0, sr / 2)
+    assert np.allclose(sparse, dense, rtol=1e-5, atol=1e-9)
