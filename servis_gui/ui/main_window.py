@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
             self.clips.select(analysis.clip.identity.path)
         if analysis.clip.notes:
             self.statusBar().showMessage("; ".join(analysis.clip.notes), 8000)
-        self.panes.repaint()
+        self.panes.viewport().repaint()  # paint now: the scene is drawn in the viewport
         self.clip_drawn.emit(analysis.clip.identity.path)
 
     def _on_load_failed(self, message: str) -> None:

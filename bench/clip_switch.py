@@ -1,0 +1,108 @@
+"""Clip switch: request -> all three panes redrawn, for 3 s clips after warm-up (offscreen).
+
+Measures 50 switches with features cached (browsing back and forth) and 50 with new
+parameters (computed by the worker). Baseline in the same run: a plain repaint of the panes
+with nothing changed, and the seed pipeline (librosa) computing one clip.
+Usage: python bench/clip_switch.py [switches]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import soundfile as sf  # noqa: E402
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo"
+
+
+def three_second_clips(folder: Path) -> list[str]:
+    """The demo clips padded or cut to exactly 3.0 s, as WAV files in ``folder``."""
+    paths = []
+    for src in sorted(DEMO.glob("*.flac")):
+        y, sr = sf.read(src, dtype="float32")
+        y = np.resize(np.pad(y, (0, max(0, 3 * sr - len(y)))), 3 * sr)
+        paths.append(str(folder / f"{src.stem}.wav"))
+        sf.write(paths[-1], y, sr)
+    return paths
+
+
+def switch_ms(window, path: str) -> float:
+    loop = QEventLoop()
+    done = lambda p: p == path and loop.quit()  # noqa: E731
+    window.clip_drawn.connect(done)
+    QTimer.singleShot(30000, loop.quit)
+    start = time.perf_counter()
+    window.open_path(path)
+    if window.session.analysis is None or window.session.analysis.clip.identity.path != path:
+        loop.exec()
+    elapsed = (time.perf_counter() - start) * 1000
+    window.clip_drawn.disconnect(done)
+    return elapsed
+
+
+def percentiles(values: list[float]) -> str:
+    q = statistics.quantiles(values, n=20)
+    return f"p50 {statistics.median(values):6.1f} ms   p95 {q[18]:6.1f} ms   max {max(values):6.1f} ms"
+
+
+def main(switches: int = 50) -> None:
+    from servis_gui.app import _configure_pyqtgraph
+    from servis_gui.settings import Settings
+    from servis_gui.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    _configure_pyqtgraph()
+    folder = Path(tempfile.mkdtemp(prefix="servis-bench-"))
+    clips = three_second_clips(folder)
+    window = MainWindow(Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)), [clips[0]])
+    window.resize(1600, 1000)
+    window.show()
+    window.finish_setup()
+    for path in clips:  # warm-up: every clip analysed once and cached
+        switch_ms(window, path)
+    order = [clips[i % len(clips)] for i in range(1, switches + 1)]
+    cached = [switch_ms(window, p) for p in order]
+    window.session.set_params(window.session.params.with_changes(n_mels=64))
+    computed = [switch_ms(window, p) for p in order]
+    repaint = []
+    for _ in range(switches):
+        start = time.perf_counter()
+        window.panes.viewport().repaint()
+        repaint.append((time.perf_counter() - start) * 1000)
+    seed = seed_ms(clips[0])
+    print(f"{switches} switches between 3.0 s clips, window 1600x1000, {os.environ['QT_QPA_PLATFORM']}")
+    print(f"  cached features     : {percentiles(cached)}")
+    print(f"  computed by worker  : {percentiles(computed)}")
+    print(f"  baseline repaint only: {percentiles(repaint)}")
+    print(f"  baseline seed pipeline compute (librosa, warm): {seed:.1f} ms per clip")
+    print(f"  p95 computed switch / seed compute = {statistics.quantiles(computed, n=20)[18] / seed:.2f}x")
+    window.close()
+
+
+def seed_ms(path: str) -> float:
+    import librosa
+
+    def run() -> None:
+        y, sr = librosa.load(path, sr=16000)
+        librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr), ref=np.max)
+        librosa.feature.mfcc(y=y, sr=sr)
+
+    run()
+    start = time.perf_counter()
+    for _ in range(10):
+        run()
+    return (time.perf_counter() - start) * 100
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:]))
