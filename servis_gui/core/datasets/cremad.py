@@ -6,6 +6,7 @@ actors' sex, age, race and ethnicity come from ``VideoDemographics.csv`` when pr
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -68,7 +69,7 @@ def read_demographics(root: Path) -> tuple[Demographics, list[str]]:
         return {}, [f"{DEMOGRAPHICS} not found: speaker sex unknown"]
     try:
         rows = read_csv_rows(path)
-    except (OSError, UnicodeError) as error:
+    except (OSError, csv.Error) as error:
         return {}, [f"Could not read {DEMOGRAPHICS}: {error}"]
     table = {row["ActorID"]: row for row in rows if row.get("ActorID")}
     return table, [] if table else [f"{DEMOGRAPHICS} has no ActorID rows"]

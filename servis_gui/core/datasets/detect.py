@@ -77,8 +77,8 @@ def scan_dataset(
     root : Path or str
         The dataset folder.
     progress : callable(done, total), optional
-        Called from the scanning thread, at most every 50 ms; ``total`` is 0 while the
-        folders are still being listed.
+        Called in the thread that runs the scan, at most every 50 ms and once at the end
+        with ``(total, total)``; ``total`` is 0 while the folders are still being listed.
     cancelled : callable() -> bool, optional
         Polled for every folder and file; returning True stops the scan.
 
@@ -87,15 +87,19 @@ def scan_dataset(
     ScanResult
         The records and warnings; ``cancelled=True`` and no records if the scan was stopped.
         Without a recognised layout, folder names are used as labels (with a warning).
+        Unreadable folders become warnings; this function does not raise for them.
     """
     root = Path(root)
     if not root.is_dir():
         return ScanResult("", (), (f"{root} is not a folder",))
     reader = detect_corpus(root)
+    chosen = reader or FOLDERS
     try:
-        result = (reader or FOLDERS).scan(root, Monitor(progress, cancelled))
+        result = chosen.scan(root, Monitor(progress, cancelled))
     except ScanCancelled:
-        return ScanResult((reader or FOLDERS).name, cancelled=True)
+        return ScanResult(chosen.name, cancelled=True)
+    except OSError as error:
+        return ScanResult(chosen.name, (), (f"Could not read {root}: {error}",))
     if not result.records:
         notes: tuple[str, ...] = (f"No audio files found in {root}",)
     else:

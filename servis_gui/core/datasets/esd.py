@@ -116,7 +116,8 @@ def add_texts(records: Sequence[ClipRecord]) -> tuple[list[ClipRecord], list[str
     for record in records:
         speaker_dir = _emotion_dir(record.path).parent
         if speaker_dir not in transcripts:
-            transcripts[speaker_dir], notes = read_transcript(speaker_dir / f"{speaker_dir.name}.txt")
+            transcript = speaker_dir / f"{speaker_dir.name}.txt"
+            transcripts[speaker_dir], notes = read_transcript(transcript)
             warnings += notes
         text = transcripts[speaker_dir].get(record.path.stem, "")
         filled.append(dataclasses.replace(record, text=text) if text else record)

@@ -1,4 +1,4 @@
-"""IEMOCAP: ``SessionN/sentences/wav/<dialog>/<utterance>.wav`` labelled by EmoEvaluation files.
+r"""IEMOCAP: ``SessionN/sentences/wav/<dialog>/<utterance>.wav`` labelled by EmoEvaluation files.
 
 Labels: ``SessionN/dialog/EmoEvaluation/<dialog>.txt`` (top-level files only; the
 ``Categorical/``, ``Attribute/`` and ``Self-evaluation/`` sub-folders are ignored), one turn
@@ -33,7 +33,9 @@ EMOTIONS = {
 }
 SESSION = re.compile(r"Session\d+")
 _NUMBER = r"\s*(-?\d+(?:\.\d*)?)\s*"
-TURN = re.compile(rf"\[{_NUMBER}-{_NUMBER}\]\s+(\S+)\s+(\S+)\s+\[{_NUMBER},{_NUMBER},{_NUMBER}\]\s*")
+TURN = re.compile(
+    rf"\[{_NUMBER}-{_NUMBER}\]\s+(\S+)\s+(\S+)\s+\[{_NUMBER},{_NUMBER},{_NUMBER}\]\s*"
+)
 ANNOTATOR = re.compile(r"[A-Z]+-[A-Z]+\d*:.*")
 TRANSCRIPT = re.compile(r"(\S+) \[[^\]]*\]:\s?(.*)")
 
@@ -186,14 +188,17 @@ def detect(root: Path, sample: Sequence[Path] | None = None) -> bool:
     return bool(session_dirs(root))
 
 
-def _walk_sessions(root: Path, sessions: list[Path], monitor: Monitor) -> tuple[list[Path], list[str]]:
+def _walk_sessions(
+    root: Path, sessions: list[Path], monitor: Monitor
+) -> tuple[list[Path], list[str]]:
     """List the utterance files of every session."""
     paths: list[Path] = []
     warnings: list[str] = []
     for session in sessions:
         wav = session / "sentences" / "wav"
         if not wav.is_dir():
-            warnings.append(f"{session.relative_to(root).as_posix() or '.'}: no sentences/wav folder")
+            name = session.relative_to(root).as_posix()
+            warnings.append(f"{name}: no sentences/wav folder")
             continue
         walk = walk_audio(wav, monitor)
         paths += walk.paths
@@ -235,5 +240,6 @@ def scan(root: Path, monitor: Monitor = SILENT) -> ScanResult:
     monitor.finish(len(paths))
     unlabelled = sum(1 for record in records if not record.raw_label)
     if unlabelled:
-        warnings.append(f"{plural(unlabelled, 'utterance')} without an EmoEvaluation label (emotion unknown)")
+        count = plural(unlabelled, "utterance")
+        warnings.append(f"{count} without an EmoEvaluation label (emotion unknown)")
     return ScanResult(CORPUS, tuple(records), tuple(warnings))

@@ -122,7 +122,8 @@ def _warnings(name: str, malformed: int, missing: list[Path], base: Path) -> lis
     notes = [f"{name}: {plural(malformed, 'row')} without a path skipped"] if malformed else []
     if missing:
         example = os.path.relpath(missing[0], base)
-        notes.append(f"{name}: {plural(len(missing), 'row')} naming missing files skipped (e.g. {example})")
+        count = plural(len(missing), "row")
+        notes.append(f"{name}: {count} naming missing files skipped (e.g. {example})")
     return notes
 
 

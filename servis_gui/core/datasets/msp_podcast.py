@@ -8,6 +8,7 @@ X no agreement.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import re
 from collections.abc import Sequence
@@ -53,7 +54,7 @@ def read_labels(root: Path) -> tuple[Labels, list[str]]:
         return {}, ["Labels/labels_consensus.csv not found: emotions unknown"]
     try:
         rows = read_csv_rows(path)
-    except (OSError, UnicodeError) as error:
+    except (OSError, csv.Error) as error:
         return {}, [f"Could not read {path.name}: {error}"]
     return {Path(row["FileName"]).stem: row for row in rows if row.get("FileName")}, []
 

@@ -39,7 +39,8 @@ def _unmatched_warning(root: Path, corpus: str, unmatched: list[Path]) -> list[s
     if not unmatched:
         return []
     example = unmatched[0].relative_to(root).as_posix()
-    return [f"{plural(len(unmatched), 'audio file')} not named like {corpus} skipped (e.g. {example})"]
+    count = plural(len(unmatched), "audio file")
+    return [f"{count} not named like {corpus} skipped (e.g. {example})"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class NamePattern:
     key: PathKey = stem_key
 
     def parse(self, path: Path) -> ClipRecord | str | None:
-        """Return the record of ``path``, a reason to skip it, or None if its name does not match."""
+        """Return the record of ``path``, a reason to skip it, or None when its name differs."""
         match = self.pattern.fullmatch(self.key(path))
         return self.build(path, match) if match else None
 

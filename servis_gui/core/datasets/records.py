@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 Extra = tuple[tuple[str, str], ...]
@@ -71,12 +71,12 @@ class ScanResult:
 
     corpus: str
     records: tuple[ClipRecord, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
     cancelled: bool = False
 
 
 def normalise_gender(value: str | None) -> str:
-    """Map a gender spelling (``F``, ``Female``, ``male`` ...) to ``"female"``, ``"male"`` or ``""``.
+    """Map a gender spelling (``F``, ``Female``, ``male`` ...) to ``"female"``/``"male"``/``""``.
 
     Parameters
     ----------

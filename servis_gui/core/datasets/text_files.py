@@ -109,6 +109,8 @@ def read_csv_rows(path: Path) -> list[dict[str, str]]:
     ------
     OSError
         When the file cannot be read.
+    csv.Error
+        When the CSV is malformed beyond what the csv module tolerates.
     """
     reader = csv.reader(io.StringIO(read_text(path), newline=""))
     header = [name.strip() for name in next(reader, [])]
