@@ -26,7 +26,7 @@ def main(out: str, clip: str | None = None) -> int:
     _configure_pyqtgraph()
 
     def save(_path: str) -> None:
-        QTimer.singleShot(300, lambda: (window.grab().save(out), app.quit()))
+        QTimer.singleShot(500, lambda: (_capture(app, window).save(out), app.quit()))
 
     window.clip_drawn.connect(save)
     window.finish_setup()
@@ -34,6 +34,14 @@ def main(out: str, clip: str | None = None) -> int:
     app.exec()
     print(out)
     return 0
+
+
+def _capture(app, window):
+    """Real screen pixels on an X server (Xvfb); the widget's own rendering offscreen."""
+    if app.platformName() == "xcb":
+        frame = window.frameGeometry()
+        return app.primaryScreen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    return window.grab()
 
 
 if __name__ == "__main__":

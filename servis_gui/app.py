@@ -18,6 +18,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("files", nargs="*", help="audio files to open")
     parser.add_argument("--self-test", action="store_true",
                         help="open a demo clip offscreen, check the panes are drawn, print a summary")
+    parser.add_argument("--probe-audio", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--timings", action="store_true",
                         help="print start-up milestones (seconds since launch) for bench/startup")
     return parser.parse_args(argv)
@@ -26,6 +27,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the application; returns the process exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.probe_audio:
+        from servis_gui.audio.backend import probe_main
+
+        return probe_main()
     if args.self_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     _setup_logging()

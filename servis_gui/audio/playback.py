@@ -7,23 +7,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from servis_gui.core.errors import ServisError
+from servis_gui.audio.backend import AudioUnavailable, load_sounddevice
 
-
-class AudioUnavailable(ServisError):
-    """No PortAudio library or no output device: playback is disabled, with this reason."""
-
-
-def load_sounddevice() -> Any:
-    """Import sounddevice on first use, turning a missing PortAudio into ``AudioUnavailable``."""
-    try:
-        import sounddevice
-    except OSError as exc:
-        raise AudioUnavailable(
-            "Sound is unavailable: the PortAudio library is missing "
-            "(on Debian/Ubuntu: sudo apt install libportaudio2)."
-        ) from exc
-    return sounddevice
+__all__ = ["AudioUnavailable", "Player", "load_sounddevice"]
 
 
 class Player:

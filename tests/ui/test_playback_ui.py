@@ -1,0 +1,39 @@
+"""Space plays the clip (or the selection); the playhead moves across all three panes."""
+
+import os
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("PULSE_SERVER") and not os.environ.get("CI"),
+    reason="needs the virtual PulseAudio of scripts/test.sh (PULSE_SERVER unset)",
+)
+
+
+def test_space_plays_and_the_playhead_moves_in_every_pane(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    positions = []
+    window.session.playhead_moved.connect(positions.append)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: len(positions) > 5 and positions[-1] > 0.3, timeout=5000)
+    assert all(line.isVisible() and line.value() == pytest.approx(positions[-1], abs=0.05)
+               for line in window.panes.playheads)
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # pause
+    assert not window.playback.playing
+    paused_at = window.playback.player.position
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # resume from the pause point
+    assert window.playback.playing
+    assert window.playback.player.position >= paused_at - 0.01
+    qtbot.waitUntil(lambda: not window.playback.playing, timeout=10000)
+    assert not any(line.isVisible() for line in window.panes.playheads)
+
+
+def test_selection_plays_only_that_part(window, qtbot):
+    window.session.set_selection((0.5, 0.8))
+    positions = []
+    window.session.playhead_moved.connect(lambda t: positions.append(t))
+    window.toggle_play()
+    qtbot.waitUntil(lambda: not window.playback.playing, timeout=5000)
+    heard = [p for p in positions if p == p and p is not None]
+    assert heard and min(heard) >= 0.5 and max(heard) <= 0.81
