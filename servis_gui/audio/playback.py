@@ -55,7 +55,7 @@ class Player:
         try:
             self._stream = sd.OutputStream(
                 samplerate=sr, channels=1, dtype="float32", callback=self._callback,
-                finished_callback=on_finished,
+                finished_callback=_returning_none(on_finished),
             )
             self._stream.start()
         except (sd.PortAudioError, ValueError) as exc:
@@ -64,8 +64,11 @@ class Player:
 
     def stop(self) -> None:
         """Stop at once (``abort``: ``stop`` can block for seconds on a stalled device)."""
-        stream, self._stream = self._stream, None
+        stream = self._stream
         if stream is not None:
+            with self._lock:  # keep the position at what was heard, not what was queued
+                self._frame = max(self._start, int(self._frame - stream.latency * self._sr))
+            self._stream = None
             stream.abort()
             stream.close()
 
@@ -79,3 +82,14 @@ class Player:
         outdata[len(chunk) :] = 0
         if len(chunk) < frames:
             raise sd.CallbackStop
+
+
+def _returning_none(callback: Callable[[], object] | None) -> Callable[[], None] | None:
+    """PortAudio's C callback must return nothing (a Qt ``emit`` returns a bool)."""
+    if callback is None:
+        return None
+
+    def wrapper() -> None:
+        callback()
+
+    return wrapper
