@@ -21,6 +21,8 @@ def test_window_opens_on_first_demo_clip_with_three_panes_filled(window):
     assert x[-1] == pytest.approx(analysis.clip.duration, abs=1e-3)
     assert tuple(panes.mel_bar.levels()) == pytest.approx(mel_levels(analysis.features))
     assert "synthetic demo voice" in window.header.text()
+    tick_labels = [label for _pos, label in panes.mel.getAxis("left")._tickLevels[0]]
+    assert {"100", "1k", "4k"} <= set(tick_labels)
     assert len(window.clips.paths()) == 32
 
 
