@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
 
         self.panes = PaneStack(self.session, self.settings.colormap())
         self._central.addWidget(self.panes, 1)
-        self.playback = PlaybackControl(self.session)
+        self.playback = PlaybackControl()
         self._build_docks()
         self._connect_session()
         _geometry, state = self.settings.window_state()
@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
         s.load_failed.connect(self._on_load_failed)
         self.panes.readout.connect(self.readout.setText)
         self.playback.unavailable.connect(self._on_playback_unavailable)
+        self.playback.position_changed.connect(s.set_playhead)
+        self.playback.stopped.connect(lambda: s.set_playhead(None))
 
     # -- user actions -------------------------------------------------------------------------
 
@@ -187,13 +189,16 @@ class MainWindow(QMainWindow):
             self.panes.wave.setXRange(0.0, self.session.analysis.clip.duration, padding=0.0)
 
     def toggle_play(self) -> None:
-        if self.playback is not None:
-            self.playback.toggle()
+        """Space: play the selection (or the whole clip), pause, resume."""
+        if self.playback is None or self.session.analysis is None:
+            return
+        clip = self.session.analysis.clip
+        start, end = self.session.selection or (0.0, None)
+        self.playback.toggle(clip.samples, clip.sr, start, end)
 
     def stop_play(self) -> None:
         if self.playback is not None:
             self.playback.stop()
-            self.session.set_playhead(None)
 
     def show_help(self) -> None:
         self.messages.show_message(
@@ -205,6 +210,8 @@ class MainWindow(QMainWindow):
 
     def _on_analysis_ready(self, analysis) -> None:
         self.busy.hide()
+        if self.playback.playing and self.session.playhead is None:
+            self.playback.stop()  # another clip: the old one stops
         if self.messages.kind == "error":
             self.messages.clear()
         self.header.setText(self._describe(analysis))
