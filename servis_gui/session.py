@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
@@ -51,6 +53,7 @@ class Session(QObject):
     loading(path) : a clip was requested and is being analysed
     analysis_ready(Analysis) : the current clip's features are ready to draw
     load_failed(message) : the request failed; the previous clip stays shown
+    group_ready(list) : a comparison group is analysed: one ``Analysis`` or error message per path
     params_changed(FeatureParams)
     view_range_changed(t0, t1), cursor_moved(t), selection_changed(object), playhead_moved(object)
     """
@@ -58,6 +61,7 @@ class Session(QObject):
     loading = Signal(str)
     analysis_ready = Signal(object)
     load_failed = Signal(str)
+    group_ready = Signal(object)
     params_changed = Signal(object)
     view_range_changed = Signal(float, float)
     cursor_moved = Signal(float)
@@ -73,6 +77,7 @@ class Session(QObject):
         self._cache = FeatureCache()
         self._token = 0
         self._path: str | None = None
+        self._group = _Group(0, (), {})
         self.analysis: Analysis | None = None
         self.view_range: tuple[float, float] = (0.0, 1.0)
         self.selection: tuple[float, float] | None = None
@@ -96,6 +101,29 @@ class Session(QObject):
         self._path = str(path)
         self._request()
 
+    def open_group(self, paths: list[str]) -> None:
+        """Analyse several clips for comparison (with a fixed dB reference, so they can share one
+        colour scale); ``group_ready`` follows once every clip has a result or an error."""
+        group = _Group(self._group.token + 1, tuple(str(p) for p in paths), {})
+        self._group = group
+        params = self.group_params()
+        for path in group.paths:
+            try:
+                key = (FileIdentity.of(path), params)
+            except ServisError as exc:
+                group.results[path] = str(exc)
+                continue
+            cached = self._cache.get(key)
+            if cached is not None:
+                group.results[path] = cached
+            else:
+                self._worker.submit(FeatureRequest(group.token, key[0].path, params, "group"))
+        self._emit_group_if_complete()
+
+    def group_params(self) -> FeatureParams:
+        """The parameters comparison groups are analysed with: the session's, fixed dB reference."""
+        return self._params.with_changes(db_ref="full_scale")
+
     def set_params(self, params: FeatureParams) -> None:
         if params == self._params:
             return
@@ -103,6 +131,8 @@ class Session(QObject):
         self.params_changed.emit(params)
         if self._path:
             self._request()
+        if self._group.paths:
+            self.open_group(list(self._group.paths))
 
     def set_view_range(self, t0: float, t1: float) -> None:
         if (t0, t1) != self.view_range:
@@ -147,11 +177,41 @@ class Session(QObject):
         self.analysis = analysis
         self.analysis_ready.emit(analysis)
 
-    def _on_worker_finished(self, token: int, analysis: Analysis) -> None:
+    def _on_worker_finished(self, request: FeatureRequest, analysis: Analysis) -> None:
         self._cache.put((analysis.clip.identity, analysis.features.params), analysis)
-        if token == self._token:  # else: a result for a clip the user has already left
+        if request.channel == "group":
+            self._on_group_result(request, analysis)
+        elif request.token == self._token:  # else: a clip the user has already left
             self._show(analysis)
 
-    def _on_worker_failed(self, token: int, message: str) -> None:
-        if token == self._token:
+    def _on_worker_failed(self, request: FeatureRequest, message: str) -> None:
+        if request.channel == "group":
+            self._on_group_result(request, message)
+        elif request.token == self._token:
             self.load_failed.emit(message)
+
+    def _on_group_result(self, request: FeatureRequest, result: Analysis | str) -> None:
+        if request.token != self._group.token:
+            return
+        path = next((p for p in self._group.paths if _same_file(p, request.path)), None)
+        if path is not None:
+            self._group.results[path] = result
+            self._emit_group_if_complete()
+
+    def _emit_group_if_complete(self) -> None:
+        group = self._group
+        if group.paths and all(p in group.results for p in group.paths):
+            self.group_ready.emit([group.results[p] for p in group.paths])
+
+
+@dataclass
+class _Group:
+    """The comparison group being analysed: its generation token, paths and results so far."""
+
+    token: int
+    paths: tuple[str, ...]
+    results: dict[str, Analysis | str]
+
+
+def _same_file(a: str, b: str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)

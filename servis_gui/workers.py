@@ -17,11 +17,16 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class FeatureRequest:
-    """Immutable work order: analyse ``path`` with ``params``; ``token`` orders requests."""
+    """Immutable work order: analyse ``path`` with ``params``.
+
+    ``token`` orders requests within a ``channel`` (the panes' clip, a comparison group):
+    a request older than the newest one of its channel is skipped.
+    """
 
     token: int
     path: str
     params: FeatureParams
+    channel: str = "clip"
 
 
 @dataclass(frozen=True)
@@ -35,12 +40,12 @@ class Analysis:
 class _FeatureJob(QObject):
     """Lives on the worker thread; loads and analyses one request at a time."""
 
-    finished = Signal(int, object)
-    failed = Signal(int, str)
+    finished = Signal(object, object)
+    failed = Signal(object, str)
 
     def __init__(self) -> None:
         super().__init__()
-        self.latest_token = 0  # written by the GUI thread; an int store is atomic
+        self.latest: dict[str, int] = {}  # newest token per channel, written by the GUI thread
         self._clips: OrderedDict[tuple[FileIdentity, int | None], Clip] = OrderedDict()
 
     @Slot()
@@ -55,17 +60,17 @@ class _FeatureJob(QObject):
 
     @Slot(object)
     def run(self, request: FeatureRequest) -> None:
-        if request.token < self.latest_token:
+        if request.token < self.latest.get(request.channel, 0):
             return  # the user has already moved on
         try:
             analysis = self._analyse(request)
         except ServisError as exc:
-            self.failed.emit(request.token, str(exc))
+            self.failed.emit(request, str(exc))
         except Exception as exc:  # a bug must reach the user, not kill the thread
             log.exception("feature computation failed for %s", request.path)
-            self.failed.emit(request.token, f"Could not analyse {request.path}: {exc!r}")
+            self.failed.emit(request, f"Could not analyse {request.path}: {exc!r}")
         else:
-            self.finished.emit(request.token, analysis)
+            self.finished.emit(request, analysis)
 
     def _analyse(self, request: FeatureRequest) -> Analysis:
         from servis_gui.core.features import compute_features
@@ -90,12 +95,13 @@ class _FeatureJob(QObject):
 class FeatureWorker(QObject):
     """One background thread that turns ``FeatureRequest`` into ``Analysis``.
 
-    Results arrive on the GUI thread through ``finished(token, analysis)`` or
-    ``failed(token, message)``. Requests older than the newest submitted one are skipped.
+    Results arrive on the GUI thread through ``finished(request, analysis)`` or
+    ``failed(request, message)``. Requests older than the newest submitted one of their
+    channel are skipped.
     """
 
-    finished = Signal(int, object)
-    failed = Signal(int, str)
+    finished = Signal(object, object)
+    failed = Signal(object, str)
     _submit = Signal(object)
     _warm = Signal()
 
@@ -116,7 +122,7 @@ class FeatureWorker(QObject):
         self._warm.emit()
 
     def submit(self, request: FeatureRequest) -> None:
-        self._job.latest_token = request.token
+        self._job.latest[request.channel] = request.token
         self._submit.emit(request)
 
     def shutdown(self) -> None:

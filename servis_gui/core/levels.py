@@ -28,3 +28,39 @@ def mfcc_levels(*mfccs: np.ndarray) -> tuple[float, float]:
     values = np.concatenate([m[1:].ravel() for m in mfccs if m.shape[0] > 1] or [np.ones(1)])
     bound = float(np.percentile(np.abs(values), 98)) or 1.0
     return -bound, bound
+
+
+GROUP_REFERENCES: dict[str, str] = {
+    "group_max": "dB re loudest clip of the group",
+    "full_scale": "dB re full scale",
+    "clip_max": "dB re each clip's own max (hides loudness differences)",
+}
+
+
+def group_mel_db(features: list[FeatureSet], reference: str) -> tuple[list[np.ndarray], tuple[float, float]]:
+    """Mel dB images of several clips on ONE colour scale, and that scale's levels.
+
+    Parameters
+    ----------
+    features : list of FeatureSet
+        Computed with ``db_ref="full_scale"`` (a fixed reference), so they can be compared.
+    reference : {"group_max", "full_scale", "clip_max"}
+        What 0 dB means: the loudest mel cell of the whole group, full scale, or each clip's
+        own loudest cell (the seed's ``ref=np.max``).
+
+    Returns
+    -------
+    images : list of np.ndarray
+        float32 ``(n_mels, n_frames)`` each.
+    levels : (float, float)
+        Colour levels shared by every image.
+    """
+    if any(f.params.db_ref != "full_scale" for f in features):
+        raise ValueError("group_mel_db needs features computed with db_ref='full_scale'")
+    top_db = features[0].params.top_db
+    if reference == "clip_max":
+        return [(f.mel_db - f.mel_db.max()).astype(np.float32) for f in features], (-top_db, 0.0)
+    if reference == "full_scale":
+        return [f.mel_db for f in features], (FULL_SCALE_TOP_DB - top_db, FULL_SCALE_TOP_DB)
+    loudest = max(float(f.mel_db.max()) for f in features)
+    return [(f.mel_db - loudest).astype(np.float32) for f in features], (-top_db, 0.0)

@@ -69,8 +69,8 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.mel_bar = self._add_bar(1, self.mel_image, colormap, "dB")
         self.mfcc_bar = self._add_bar(2, self.mfcc_image, MFCC_COLORMAP, "MFCC value (c1.. range)")
         self._add_spacer(0)
-        self.cursors = [self._add_line(p, CURSOR_PEN) for p in self.plots]
-        self.playheads = [self._add_line(p, PLAYHEAD_PEN) for p in self.plots]
+        self.cursors = [add_vline(p, CURSOR_PEN) for p in self.plots]
+        self.playheads = [add_vline(p, PLAYHEAD_PEN) for p in self.plots]
         self.regions = [self._add_region(p) for p in self.plots]
         self._connect()
 
@@ -92,8 +92,8 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self._set_image(self.mel_image, self.mel_bar, feats.mel_db, mel_levels(feats), x0, width)
         self._set_image(self.mfcc_image, self.mfcc_bar, feats.mfcc, mfcc_levels(feats.mfcc), x0, width)
         self.mel_bar.getAxis("left").setLabel(_db_label(feats.params.db_ref))
-        self._set_mel_ticks(feats.mel_hz)
-        self._set_mfcc_ticks(feats.mfcc.shape[0])
+        set_mel_ticks(self.mel, feats.mel_hz)
+        set_mfcc_ticks(self.mfcc, feats.mfcc.shape[0])
         for plot in self.plots:
             plot.setLimits(xMin=x0 - 0.05, xMax=max(clip.duration, width + x0) + 0.05)
         if not same_clip:
@@ -143,14 +143,6 @@ class PaneStack(pg.GraphicsLayoutWidget):
         spacer.setFixedWidth(RIGHT_COLUMN_PX)
         self.addItem(spacer, row=row, col=1)
 
-    @staticmethod
-    def _add_line(plot: pg.PlotItem, pen: pg.QtGui.QPen) -> pg.InfiniteLine:
-        line = pg.InfiniteLine(angle=90, movable=False, pen=pen)
-        line.setZValue(20)
-        line.hide()
-        plot.addItem(line, ignoreBounds=True)
-        return line
-
     def _add_region(self, plot: pg.PlotItem) -> pg.LinearRegionItem:
         region = pg.LinearRegionItem(brush=pg.mkBrush(255, 255, 255, 40))
         region.setZValue(10)
@@ -176,23 +168,6 @@ class PaneStack(pg.GraphicsLayoutWidget):
         image.setImage(data, autoLevels=False)
         image.setRect(QRectF(x0, 0.0, width, data.shape[0]))
         bar.setLevels(levels)
-
-    def _set_mel_ticks(self, mel_hz: np.ndarray) -> None:
-        index = np.arange(len(mel_hz)) + 0.5
-        mels = hz_to_mel(mel_hz)
-        ticks: list[tuple[float, str]] = []
-        for f in HZ_TICKS:
-            pos = float(np.interp(hz_to_mel(f), mels, index))
-            inside = mel_hz[0] <= f <= mel_hz[-1]
-            if inside and (not ticks or pos - ticks[-1][0] >= MIN_TICK_GAP * len(mel_hz)):
-                ticks.append((pos, _hz_text(f)))
-        self.mel.getAxis("left").setTicks([ticks, []])
-        self.mel.setYRange(0, len(mel_hz), padding=0)
-
-    def _set_mfcc_ticks(self, n_mfcc: int) -> None:
-        step = max(1, n_mfcc // 5)
-        self.mfcc.getAxis("left").setTicks([[(k + 0.5, str(k)) for k in range(0, n_mfcc, step)], []])
-        self.mfcc.setYRange(0, n_mfcc, padding=0)
 
     def _on_plot_range(self, _plot, x_range) -> None:
         self.session.set_view_range(float(x_range[0]), float(x_range[1]))
@@ -237,6 +212,36 @@ class PaneStack(pg.GraphicsLayoutWidget):
             return f"{head}   {feats.mel_hz[band]:.0f} Hz (mel band {band})   {value:.1f} {_db_label(feats.params.db_ref)}"
         k = int(np.clip(y, 0, feats.mfcc.shape[0] - 1))
         return f"{head}   MFCC {k} = {feats.mfcc[k, frame]:.2f}"
+
+
+def add_vline(plot: pg.PlotItem, pen: pg.QtGui.QPen) -> pg.InfiniteLine:
+    """A hidden vertical line (cursor, playhead) that does not affect the plot's auto-range."""
+    line = pg.InfiniteLine(angle=90, movable=False, pen=pen)
+    line.setZValue(20)
+    line.hide()
+    plot.addItem(line, ignoreBounds=True)
+    return line
+
+
+def set_mel_ticks(plot: pg.PlotItem, mel_hz: np.ndarray) -> None:
+    """Label a mel image's y axis (band index) in Hz, at the bands' true mel positions."""
+    index = np.arange(len(mel_hz)) + 0.5
+    mels = hz_to_mel(mel_hz)
+    ticks: list[tuple[float, str]] = []
+    for f in HZ_TICKS:
+        pos = float(np.interp(hz_to_mel(f), mels, index))
+        inside = mel_hz[0] <= f <= mel_hz[-1]
+        if inside and (not ticks or pos - ticks[-1][0] >= MIN_TICK_GAP * len(mel_hz)):
+            ticks.append((pos, _hz_text(f)))
+    plot.getAxis("left").setTicks([ticks, []])
+    plot.setYRange(0, len(mel_hz), padding=0)
+
+
+def set_mfcc_ticks(plot: pg.PlotItem, n_mfcc: int) -> None:
+    """Label an MFCC image's y axis with coefficient numbers."""
+    step = max(1, n_mfcc // 5)
+    plot.getAxis("left").setTicks([[(k + 0.5, str(k)) for k in range(0, n_mfcc, step)], []])
+    plot.setYRange(0, n_mfcc, padding=0)
 
 
 def _hz_text(f: float) -> str:
