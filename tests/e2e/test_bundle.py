@@ -1,0 +1,98 @@
+"""The PyInstaller one-folder bundle builds from build.spec and passes ``servis --self-test``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PyInstaller", reason="PyInstaller is not installed (pip install -e '.[test]')")
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD_TIMEOUT_S = 1800
+SELF_TEST_TIMEOUT_S = 180
+SYSTEM_PORTAUDIO = Path("/usr/lib/x86_64-linux-gnu/libportaudio.so.2")
+
+
+def _tail(text: str, lines: int = 60) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _size_mib(path: Path) -> float:
+    total = 0
+    for dirpath, _dirs, files in os.walk(path):
+        for name in files:
+            file = Path(dirpath) / name
+            if not file.is_symlink():
+                total += file.stat().st_size
+    return total / 2**20
+
+
+@pytest.mark.bundle
+def test_bundle_builds_and_passes_self_test(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dist, work = tmp_path / "dist", tmp_path / "build"
+    start = time.perf_counter()
+    build = subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+         "--distpath", str(dist), "--workpath", str(work), "build.spec"],
+        cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, stdin=subprocess.DEVNULL,
+    )
+    build_s = time.perf_counter() - start
+    shutil.rmtree(work, ignore_errors=True)
+    assert build.returncode == 0, f"PyInstaller failed ({build.returncode}):\n{_tail(build.stderr)}"
+
+    bundle = dist / "servis"
+    exe = bundle / "servis"
+    assert exe.is_file() and os.access(exe, os.X_OK), f"no executable at {exe}"
+    internal = bundle / "_internal"
+    assert (internal / "resources" / "demo" / "manifest.csv").is_file(), "resources/ not bundled"
+    if SYSTEM_PORTAUDIO.is_file():
+        assert (internal / "libportaudio.so.2").is_file(), "libportaudio.so.2 not bundled"
+    size = _size_mib(bundle)
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    start = time.perf_counter()
+    run = subprocess.run(
+        [str(exe), "--self-test"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=SELF_TEST_TIMEOUT_S, stdin=subprocess.DEVNULL,
+    )
+    self_test_s = time.perf_counter() - start
+
+    with capsys.disabled():
+        print(f"\nbundle: build {build_s:.1f} s, size {size:.0f} MiB, self-test {self_test_s:.1f} s "
+              f"(exit {run.returncode})")
+    report = f"exit {run.returncode}\nstdout:\n{_tail(run.stdout)}\nstderr:\n{_tail(run.stderr)}"
+    assert run.returncode == 0, report
+    assert any(line.startswith("SERVIS self-test OK") for line in run.stdout.splitlines()), report
+    shutil.rmtree(dist, ignore_errors=True)
+
+
+def test_runtime_hook_falls_back_to_bundled_portaudio(tmp_path: Path) -> None:
+    """scripts/pyi_rth_portaudio.py answers with the bundled library when the system has none."""
+    bundled = tmp_path / "libportaudio.so.2"
+    bundled.write_bytes(b"")
+    hook = ROOT / "scripts" / "pyi_rth_portaudio.py"
+    code = textwrap.dedent(f"""
+        import ctypes.util, sys
+        real = ctypes.util.find_library
+        ctypes.util.find_library = lambda name: None if name == "portaudio" else real(name)
+        sys._MEIPASS = {str(tmp_path)!r}
+        exec(compile(open({str(hook)!r}).read(), "pyi_rth_portaudio", "exec"), {{"__name__": "hook"}})
+        print(ctypes.util.find_library("portaudio"))
+        print(ctypes.util.find_library("c"))
+        sys._MEIPASS = "/nonexistent"
+        print(ctypes.util.find_library("portaudio"))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    lines = out.stdout.splitlines()
+    assert lines[0] == str(bundled)
+    assert lines[1].startswith("libc.so")
+    assert lines[2] == "None"
