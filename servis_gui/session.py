@@ -53,7 +53,7 @@ class Session(QObject):
     loading(path) : a clip was requested and is being analysed
     analysis_ready(Analysis) : the current clip's features are ready to draw
     load_failed(message) : the request failed; the previous clip stays shown
-    group_ready(list) : a comparison group is analysed: one ``Analysis`` or error message per path
+    group_ready(list) : a comparison group is analysed: ``(path, Analysis or error message)`` pairs
     params_changed(FeatureParams)
     view_range_changed(t0, t1), cursor_moved(t), selection_changed(object), playhead_moved(object)
     """
@@ -201,7 +201,7 @@ class Session(QObject):
     def _emit_group_if_complete(self) -> None:
         group = self._group
         if group.paths and all(p in group.results for p in group.paths):
-            self.group_ready.emit([group.results[p] for p in group.paths])
+            self.group_ready.emit([(p, group.results[p]) for p in group.paths])
 
 
 @dataclass

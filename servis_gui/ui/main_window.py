@@ -87,6 +87,9 @@ class MainWindow(QMainWindow):
         self._action(play, "&Stop", QKeySequence("Ctrl+."), self.stop_play)
         self._action(play, "&Clear selection", QKeySequence(Qt.Key.Key_Escape),
                      lambda: self.session and self.session.set_selection(None))
+        compare = self.menuBar().addMenu("&Compare")
+        self._action(compare, "Same sentence, other &emotions", QKeySequence("Ctrl+E"),
+                     self.compare_same_sentence)
         help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&Mouse and keys", None, self.show_help)
         self._fill_recent_menu()
@@ -117,7 +120,7 @@ class MainWindow(QMainWindow):
         from servis_gui.ui.playback_control import PlaybackControl
 
         self.panes = PaneStack(self.session, self.settings.colormap())
-        self._central.addWidget(self.panes, 1)
+        self._build_tabs()
         self.playback = PlaybackControl()
         self._build_docks()
         self._connect_session()
@@ -127,6 +130,23 @@ class MainWindow(QMainWindow):
         self.clips.set_records(list(self._demo_records.values()), notice)
         for path in self._initial_paths:
             self.clips.add_file(path)
+
+    def _build_tabs(self) -> None:
+        from PySide6.QtWidgets import QTabWidget
+
+        from servis_gui.ui.compare import CompareView
+
+        clip_page = QWidget()
+        layout = QVBoxLayout(clip_page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self._central.removeWidget(self.header)
+        layout.addWidget(self.header)
+        layout.addWidget(self.panes, 1)
+        self.compare = CompareView(self.settings.colormap())
+        self.tabs = QTabWidget()
+        self.tabs.addTab(clip_page, "Clip")
+        self.tabs.addTab(self.compare, "Compare")
+        self._central.addWidget(self.tabs, 1)
 
     def _build_docks(self) -> None:
         from servis_gui.ui.clip_list import ClipList
@@ -150,6 +170,10 @@ class MainWindow(QMainWindow):
         s.loading.connect(lambda _p: self.busy.show())
         s.analysis_ready.connect(self._on_analysis_ready)
         s.load_failed.connect(self._on_load_failed)
+        s.group_ready.connect(self._on_group_ready)
+        self.compare.message.connect(self.statusBar().showMessage)
+        self.compare.playback.state_changed.connect(lambda on: on and self.playback.stop())
+        self.playback.state_changed.connect(lambda on: on and self.compare.playback.stop())
         self.panes.readout.connect(self.readout.setText)
         self.playback.unavailable.connect(self._on_playback_unavailable)
         self.playback.position_changed.connect(s.set_playhead)
@@ -177,6 +201,25 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_file(path)
         self._fill_recent_menu()
         self.open_path(path)
+
+    def compare_paths(self, paths: list[str]) -> None:
+        """Open ``paths`` side by side in the Compare tab (analysed in the background)."""
+        if self.session is not None and paths:
+            self.busy.show()
+            self.session.open_group([str(Path(p).resolve()) for p in paths])
+            self.tabs.setCurrentWidget(self.compare)
+
+    def compare_same_sentence(self) -> None:
+        """Compare the current clip with every clip of the same speaker and sentence."""
+        if self.session is None or self.session.analysis is None:
+            return
+        current = self._demo_records.get(self.session.analysis.clip.identity.path)
+        if current is None or not current.sentence_id:
+            self.messages.show_message("The current clip has no sentence label to match.", "info")
+            return
+        same = [path for path, r in sorted(self._demo_records.items())
+                if r.speaker == current.speaker and r.sentence_id == current.sentence_id]
+        self.compare_paths(same)
 
     def zoom(self, factor: float) -> None:
         if self.panes is not None:
@@ -223,6 +266,11 @@ class MainWindow(QMainWindow):
         self.panes.viewport().repaint()  # paint now: the scene is drawn in the viewport
         self.clip_drawn.emit(analysis.clip.identity.path)
 
+    def _on_group_ready(self, pairs) -> None:
+        self.busy.hide()
+        self.compare.show_group([result for _path, result in pairs],
+                                [self._demo_records.get(path) for path, _result in pairs])
+
     def _on_load_failed(self, message: str) -> None:
         self.busy.hide()
         log.warning("load failed: %s", message)
@@ -237,6 +285,7 @@ class MainWindow(QMainWindow):
     def _on_colormap_changed(self, name: str) -> None:
         self.settings.set_colormap(name)
         self.panes.set_colormap(name)
+        self.compare.set_colormap(name)
 
     def _on_playback_unavailable(self, message: str) -> None:
         self.messages.show_message(message, "error")

@@ -1,0 +1,186 @@
+"""The comparison view: a grid of clips, its options, the summary row, playback and export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QSplitter, QTableWidget,
+    QTableWidgetItem, QToolButton, QVBoxLayout, QWidget,
+)
+
+from servis_gui.core.levels import GROUP_REFERENCES
+from servis_gui.core.summary import summarise
+from servis_gui.ui.compare_export import export_data, export_figure, export_png, export_svg
+from servis_gui.ui.compare_grid import CompareGrid, GridClip
+from servis_gui.ui.playback_control import PlaybackControl
+from servis_gui.workers import Analysis
+
+MAX_CLIPS = 12
+SUMMARY_ROWS = ("emotion", "speaker", "duration", "peak", "RMS", "active speech")
+
+
+class CompareView(QWidget):
+    """Side-by-side clips with locked colour scales (the seed's figure, interactive).
+
+    Signals
+    -------
+    message(str) : something to tell the user (export written, clips that failed)
+    """
+
+    message = Signal(str)
+
+    def __init__(self, colormap: str = "magma") -> None:
+        super().__init__()
+        self.grid = CompareGrid(colormap)
+        self.summary = QTableWidget(len(SUMMARY_ROWS), 0)
+        self.summary.setVerticalHeaderLabels(list(SUMMARY_ROWS))
+        self.summary.setMaximumHeight(200)
+        self.playback = PlaybackControl()
+        self._playing = -1
+        self._entries: list[tuple[object, Analysis]] = []
+        self._build_controls()
+        self._layout()
+        self._connect()
+
+    # -- public ------------------------------------------------------------------------------
+
+    def show_group(self, results: list[Analysis | str], records: list[object | None]) -> None:
+        """Show analysed clips (errors are reported, the rest shown); a record may be ``None``."""
+        failed = [r for r in results if isinstance(r, str)]
+        self._entries = [(rec, res) for rec, res in zip(records, results) if not isinstance(res, str)][:MAX_CLIPS]
+        self.playback.stop()
+        self.redraw()
+        if failed:
+            self.message.emit(f"{len(failed)} clip(s) could not be compared: " + " ".join(failed))
+
+    @property
+    def pinned_path(self) -> str | None:
+        """The reference clip kept while stepping through others, when pinning is on."""
+        if self.pin.isChecked() and self._entries:
+            return self._entries[0][1].clip.identity.path
+        return None
+
+    def redraw(self) -> None:
+        """Rebuild the grid and summary with the current options (no recomputation)."""
+        clips = [GridClip(_title(rec, res), getattr(rec, "emotion", "unknown"), res) for rec, res in self._entries]
+        self.grid.show_clips(clips, self.reference.currentData(), self.layout_mode.currentData() == "rows",
+                             self.time_mode.currentData() == "stretch")
+        self._fill_summary(clips)
+
+    def play(self, index: int) -> None:
+        """Play clip ``index`` (0-based); its playhead alone moves."""
+        if 0 <= index < len(self.grid.clips):
+            audio = self.grid.clips[index].analysis.clip
+            self.playback.play(audio.samples, audio.sr)
+            self._playing = index
+
+    def set_colormap(self, name: str) -> None:
+        self.grid.colormap = name
+        if self.grid.mel_bar is not None:
+            import pyqtgraph as pg
+
+            self.grid.mel_bar.setColorMap(pg.colormap.get(name))
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _build_controls(self) -> None:
+        self.layout_mode = _combo([("one column per clip", "columns"), ("one row per clip", "rows")])
+        self.reference = _combo([(text, key) for key, text in GROUP_REFERENCES.items()])
+        self.time_mode = _combo([("common time scale (tempo shows)", "common"),
+                                 ("stretched to the same width", "stretch")])
+        self.pin = QCheckBox("Pin first clip as reference")
+        self.pin.setToolTip("While pinned, choosing another clip in the list compares it with the first one.")
+        self.export_button = QToolButton(text="Export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self)
+        menu.addAction("Publication figure (PNG 300 dpi + SVG)…", self._on_export_figure)
+        menu.addAction("PNG…", self._on_export_png)
+        menu.addAction("SVG…", self._on_export_svg)
+        menu.addAction("Data (CSV + NPY)…", self._on_export_data)
+        self.export_button.setMenu(menu)
+
+    def _layout(self) -> None:
+        bar = QHBoxLayout()
+        for label, widget in (("Layout", self.layout_mode), ("Colour scale", self.reference),
+                              ("Time", self.time_mode)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(widget)
+        bar.addWidget(self.pin)
+        bar.addStretch(1)
+        bar.addWidget(QLabel("Click a header or press 1-9 to play"))
+        bar.addWidget(self.export_button)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.grid)
+        split.addWidget(self.summary)
+        split.setStretchFactor(0, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+
+    def _connect(self) -> None:
+        for combo in (self.layout_mode, self.reference, self.time_mode):
+            combo.currentIndexChanged.connect(self.redraw)
+        self.grid.header_clicked.connect(self.play)
+        self.playback.position_changed.connect(lambda t: self.grid.set_playhead(self._playing, t))
+        self.playback.stopped.connect(lambda: self.grid.set_playhead(-1, None))
+        self.playback.unavailable.connect(self.message.emit)
+        for n in range(1, 10):
+            shortcut = QShortcut(QKeySequence(str(n)), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda i=n - 1: self.play(i))
+
+    def _fill_summary(self, clips: list[GridClip]) -> None:
+        self.summary.setColumnCount(len(clips))
+        self.summary.setHorizontalHeaderLabels([str(i + 1) for i in range(len(clips))])
+        for col, ((rec, _res), clip) in enumerate(zip(self._entries, clips)):
+            values = summarise(clip.analysis.clip, clip.analysis.features).as_row()
+            values.update(emotion=clip.emotion, speaker=getattr(rec, "speaker", "") or "-")
+            for row, key in enumerate(SUMMARY_ROWS):
+                self.summary.setItem(row, col, QTableWidgetItem(values[key]))
+        self.summary.resizeColumnsToContents()
+
+    # -- export --------------------------------------------------------------------------------
+
+    def _ask(self, title: str, suffix: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, title, f"comparison{suffix}", f"*{suffix}")
+        return path
+
+    def _on_export_png(self) -> None:
+        if path := self._ask("Export PNG", ".png"):
+            size = self.grid.size()
+            export_png(self.grid, path, size.width() * 2, size.height() * 2, dpi=192)
+            self.message.emit(f"Saved {path}")
+
+    def _on_export_svg(self) -> None:
+        if path := self._ask("Export SVG", ".svg"):
+            export_svg(self.grid, path)
+            self.message.emit(f"Saved {path}")
+
+    def _on_export_figure(self) -> None:
+        if path := self._ask("Export publication figure", ".png"):
+            files = export_figure(self.grid, path)
+            self.message.emit("Saved " + ", ".join(str(f) for f in files))
+
+    def _on_export_data(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export displayed data to folder")
+        if folder:
+            files = export_data(self.grid, folder)
+            self.message.emit(f"Saved {len(files)} files in {folder}")
+
+
+def _combo(items: list[tuple[str, str]]) -> QComboBox:
+    combo = QComboBox()
+    for text, data in items:
+        combo.addItem(text, data)
+    return combo
+
+
+def _title(record: object | None, analysis: Analysis) -> str:
+    if record is None:
+        return Path(analysis.clip.identity.path).name
+    speaker = getattr(record, "speaker", "")
+    text = getattr(record, "text", "")
+    return " · ".join(part for part in (speaker, f"“{text}”" if text else "", analysis.clip.name) if part)
