@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QSplitter, QTableWidget,
@@ -35,6 +35,7 @@ class CompareView(QWidget):
     def __init__(self, colormap: str = "magma") -> None:
         super().__init__()
         self.grid = CompareGrid(colormap)
+        QTimer.singleShot(1000, self.grid.prepare)  # build the first columns while the user looks
         self.summary = QTableWidget(len(SUMMARY_ROWS), 0)
         self.summary.setVerticalHeaderLabels(list(SUMMARY_ROWS))
         self.summary.setMaximumHeight(200)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Signal
+from PySide6.QtCore import QRectF, QTimer, Signal
 
 from servis_gui.core.emotions import colour
 from servis_gui.core.levels import group_mel_db, mfcc_levels
@@ -17,6 +17,7 @@ from servis_gui.ui.panes import (
 from servis_gui.workers import Analysis
 
 ROWS = ("waveform", "mel", "mfcc")
+PREPARED_COLUMNS = 6
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,24 @@ class ClickableLabel(pg.LabelItem):
         self.clicked.emit()
 
 
+@dataclass
+class _Column:
+    """The graphics items of one clip; reused when the next group is shown."""
+
+    header: ClickableLabel
+    plots: dict[str, pg.PlotItem]
+    curve: pg.PlotDataItem
+    mel_image: pg.ImageItem
+    mfcc_image: pg.ImageItem
+    lines: list[pg.InfiniteLine] = field(default_factory=list)
+    playheads: list[pg.InfiniteLine] = field(default_factory=list)
+
+
 class CompareGrid(pg.GraphicsLayoutWidget):
     """Draws N clips; one colour bar drives every mel image and one every MFCC image.
+
+    Building plots is the slow part (~15 ms each), so columns are kept and refilled, and
+    ``prepare`` builds the first few in idle time, one per event-loop turn.
 
     Signals
     -------
@@ -52,20 +69,48 @@ class CompareGrid(pg.GraphicsLayoutWidget):
         super().__init__()
         self.colormap = colormap
         self.clips: list[GridClip] = []
-        self.plots: list[dict[str, pg.PlotItem]] = []
-        self.mel_images: list[pg.ImageItem] = []
-        self.mfcc_images: list[pg.ImageItem] = []
-        self.curves: list[pg.PlotDataItem] = []
-        self.headers: list[ClickableLabel] = []
-        self.cursors: list[pg.InfiniteLine] = []
-        self.playheads: list[list[pg.InfiniteLine]] = []
+        self.columns: list[_Column] = []
+        self.by_rows = False
         self.stretch = False
-        self.mel_bar: pg.ColorBarItem | None = None
-        self.mfcc_bar: pg.ColorBarItem | None = None
+        self.mel_bar = self._new_bar(colormap, "dB")
+        self.mfcc_bar = self._new_bar(MFCC_COLORMAP, "MFCC")
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
+    # -- public ------------------------------------------------------------------------------
+
+    @property
+    def plots(self) -> list[dict[str, pg.PlotItem]]:
+        return [c.plots for c in self.columns[: len(self.clips)]]
+
+    @property
+    def mel_images(self) -> list[pg.ImageItem]:
+        return [c.mel_image for c in self.columns[: len(self.clips)]]
+
+    @property
+    def mfcc_images(self) -> list[pg.ImageItem]:
+        return [c.mfcc_image for c in self.columns[: len(self.clips)]]
+
+    @property
+    def curves(self) -> list[pg.PlotDataItem]:
+        return [c.curve for c in self.columns[: len(self.clips)]]
+
+    @property
+    def headers(self) -> list[ClickableLabel]:
+        return [c.header for c in self.columns[: len(self.clips)]]
+
+    @property
+    def playheads(self) -> list[list[pg.InfiniteLine]]:
+        return [c.playheads for c in self.columns[: len(self.clips)]]
+
+    def prepare(self, n: int = PREPARED_COLUMNS) -> None:
+        """Build empty columns in the background of the event loop, one per turn."""
+        if len(self.columns) < n and not self.clips:
+            self._add_column(len(self.columns))
+            _set_visible(self.columns[-1], False)
+            QTimer.singleShot(0, lambda: self.prepare(n))
+
     def show_clips(self, clips: list[GridClip], reference: str, by_rows: bool, stretch: bool) -> None:
-        """Rebuild the grid for ``clips``.
+        """Show ``clips``, reusing the columns already built.
 
         Parameters
         ----------
@@ -78,20 +123,24 @@ class CompareGrid(pg.GraphicsLayoutWidget):
         stretch : bool
             Stretch every clip to the same width instead of a common time scale.
         """
-        self.clear()
+        if by_rows != self.by_rows:
+            self._drop_columns(0)
+            self.by_rows = by_rows
         self.clips, self.stretch = clips, stretch
-        self.plots, self.mel_images, self.mfcc_images, self.curves = [], [], [], []
-        self.headers, self.cursors, self.playheads = [], [], []
+        while len(self.columns) < len(clips):
+            self._add_column(len(self.columns))
+        self._drop_columns(len(clips))
         if not clips:
             return
         mel_dbs, mel_lv = group_mel_db([c.analysis.features for c in clips], reference)
         for i, (clip, mel_db) in enumerate(zip(clips, mel_dbs)):
-            self._add_clip(i, clip, mel_db, by_rows, stretch)
-        mfcc_lv = mfcc_levels(*[c.analysis.features.mfcc for c in clips])
-        self.mel_bar = self._add_bar(self.mel_images, self.colormap, mel_lv, _REF_UNITS[reference], by_rows, 1)
-        self.mfcc_bar = self._add_bar(self.mfcc_images, MFCC_COLORMAP, mfcc_lv, "MFCC", by_rows, 2)
+            self._fill(self.columns[i], i, clip, mel_db)
+        self._place_bars(len(clips))
+        self.mel_bar.setLevels(mel_lv)
+        self.mel_bar.getAxis("left").setLabel(_REF_UNITS[reference])
+        self.mfcc_bar.setLevels(mfcc_levels(*[c.analysis.features.mfcc for c in clips]))
         longest = max((1.0 if stretch else c.analysis.clip.duration) for c in clips)
-        self.plots[0]["waveform"].setXRange(0.0, longest, padding=0.0)
+        self.columns[0].plots["waveform"].setXRange(0.0, longest, padding=0.0)
 
     def set_playhead(self, index: int, t: float | None) -> None:
         """Show the playhead at ``t`` seconds in clip ``index`` only (``None`` hides it)."""
@@ -101,36 +150,30 @@ class CompareGrid(pg.GraphicsLayoutWidget):
                 if i == index and t is not None:
                     line.setPos(self._x_of(i, t))
 
-    def x_range(self) -> tuple[float, float]:
-        return tuple(self.plots[0]["waveform"].viewRange()[0]) if self.plots else (0.0, 0.0)
+    # -- building ----------------------------------------------------------------------------
 
-    def _add_clip(self, i: int, clip: GridClip, mel_db: np.ndarray, by_rows: bool, stretch: bool) -> None:
-        header = ClickableLabel(_header_html(clip, i), justify="left")
+    def _add_column(self, i: int) -> None:
+        header = ClickableLabel("", justify="left")
         header.clicked.connect(lambda i=i: self.header_clicked.emit(i))
-        self.addItem(header, *((i * 2, 0, 1, 3) if by_rows else (0, i)))
-        self.headers.append(header)
+        self.addItem(header, *((i * 2, 0, 1, 3) if self.by_rows else (0, i)))
         plots: dict[str, pg.PlotItem] = {}
         for k, name in enumerate(ROWS):
-            row, col = (i * 2 + 1, k) if by_rows else (k + 1, i)
-            link = self.plots[0]["waveform"] if self.plots else plots.get("waveform")
-            plots[name] = self._new_plot(row, col, show_y=(col == 0 or by_rows), link=link)
-        self.plots.append(plots)
-        feats, audio = clip.analysis.features, clip.analysis.clip
-        scale = 1.0 / audio.duration if stretch else 1.0
-        curve = plots["waveform"].plot(np.arange(len(audio.samples)) * (scale / audio.sr), audio.samples,
-                                       pen=pg.mkPen(colour(clip.emotion), width=1))
+            row, col = (i * 2 + 1, k) if self.by_rows else (k + 1, i)
+            link = self.columns[0].plots["waveform"] if self.columns else plots.get("waveform")
+            plots[name] = self._new_plot(row, col, show_y=(col == 0 or self.by_rows), link=link)
+        curve = plots["waveform"].plot()
         curve.setDownsampling(auto=True, method="peak")
         curve.setClipToView(True)
         plots["waveform"].setYRange(-1.0, 1.0, padding=0.02)
-        self.curves.append(curve)
-        rect = QRectF(-0.5 * feats.frame_seconds * scale, 0.0,
-                      len(feats.times) * feats.frame_seconds * scale, 0.0)
-        self.mel_images.append(self._image(plots["mel"], mel_db, rect))
-        self.mfcc_images.append(self._image(plots["mfcc"], feats.mfcc, rect))
-        set_mel_ticks(plots["mel"], feats.mel_hz)
-        set_mfcc_ticks(plots["mfcc"], feats.mfcc.shape[0])
-        self.cursors += [add_vline(p, CURSOR_PEN) for p in plots.values()]
-        self.playheads.append([add_vline(p, PLAYHEAD_PEN) for p in plots.values()])
+        column = _Column(header, plots, curve, pg.ImageItem(axisOrder="row-major"),
+                         pg.ImageItem(axisOrder="row-major"))
+        plots["mel"].addItem(column.mel_image)
+        plots["mfcc"].addItem(column.mfcc_image)
+        self.mel_bar.setImageItem(self.mel_images + [column.mel_image])
+        self.mfcc_bar.setImageItem(self.mfcc_images + [column.mfcc_image])
+        column.lines = [add_vline(p, CURSOR_PEN) for p in plots.values()]
+        column.playheads = [add_vline(p, PLAYHEAD_PEN) for p in plots.values()]
+        self.columns.append(column)
 
     def _new_plot(self, row: int, col: int, show_y: bool, link: pg.PlotItem | None) -> pg.PlotItem:
         plot = self.addPlot(row=row, col=col, viewBox=TimeViewBox())
@@ -142,32 +185,47 @@ class CompareGrid(pg.GraphicsLayoutWidget):
             plot.setXLink(link)
         return plot
 
-    @staticmethod
-    def _image(plot: pg.PlotItem, data: np.ndarray, rect: QRectF) -> pg.ImageItem:
-        image = pg.ImageItem(np.ascontiguousarray(data, dtype=np.float32), axisOrder="row-major")
-        plot.addItem(image)
-        image.setRect(QRectF(rect.x(), 0.0, rect.width(), data.shape[0]))
-        return image
+    def _drop_columns(self, keep: int) -> None:
+        for column in self.columns[keep:]:
+            for item in [column.header, *column.plots.values()]:
+                self.removeItem(item)
+        del self.columns[keep:]
 
-    def _add_bar(self, images, cmap: str, levels, label: str, by_rows: bool, k: int) -> pg.ColorBarItem:
-        bar = pg.ColorBarItem(values=levels, colorMap=pg.colormap.get(cmap), label=label,
-                              interactive=False, colorMapMenu=False, width=14,
-                              orientation="horizontal" if by_rows else "vertical")
-        bar.setImageItem(images)
-        bar.setLevels(levels)
-        n = len(self.clips)
-        self.addItem(bar, *((2 * n, k) if by_rows else (k + 1, n)))
-        return bar
+    def _fill(self, column: _Column, i: int, clip: GridClip, mel_db: np.ndarray) -> None:
+        _set_visible(column, True)
+        column.header.setText(_header_html(clip, i))
+        feats, audio = clip.analysis.features, clip.analysis.clip
+        scale = 1.0 / audio.duration if self.stretch else 1.0
+        column.curve.setData(np.arange(len(audio.samples)) * (scale / audio.sr), audio.samples)
+        column.curve.setPen(pg.mkPen(colour(clip.emotion), width=1))
+        x0, width = -0.5 * feats.frame_seconds * scale, len(feats.times) * feats.frame_seconds * scale
+        for image, data in ((column.mel_image, mel_db), (column.mfcc_image, feats.mfcc)):
+            image.setImage(np.ascontiguousarray(data, dtype=np.float32), autoLevels=False)
+            image.setRect(QRectF(x0, 0.0, width, data.shape[0]))
+        set_mel_ticks(column.plots["mel"], feats.mel_hz)
+        set_mfcc_ticks(column.plots["mfcc"], feats.mfcc.shape[0])
+
+    def _new_bar(self, cmap: str, label: str) -> pg.ColorBarItem:
+        return pg.ColorBarItem(colorMap=pg.colormap.get(cmap), label=label, interactive=False,
+                               colorMapMenu=False, width=14)
+
+    def _place_bars(self, n: int) -> None:
+        for k, bar in enumerate((self.mel_bar, self.mfcc_bar), start=1):
+            if bar.scene() is not None:
+                self.removeItem(bar)
+            self.addItem(bar, *((1, 2 + k) if self.by_rows else (k + 1, n)))
+        self.mel_bar.setImageItem(self.mel_images)
+        self.mfcc_bar.setImageItem(self.mfcc_images)
 
     def _x_of(self, i: int, t: float) -> float:
         return t / self.clips[i].analysis.clip.duration if self.stretch else t
 
     def _on_mouse_moved(self, pos) -> None:
-        for plots in self.plots:
-            for plot in plots.values():
+        for column in self.columns[: len(self.clips)]:
+            for plot in column.plots.values():
                 if plot.sceneBoundingRect().contains(pos):
                     x = plot.getViewBox().mapSceneToView(pos).x()
-                    for line in self.cursors:
+                    for line in (line for c in self.columns for line in c.lines):
                         line.setPos(x)
                         line.show()
                     return
@@ -175,6 +233,12 @@ class CompareGrid(pg.GraphicsLayoutWidget):
 
 _REF_UNITS = {"group_max": "dB re loudest clip", "full_scale": "dB re full scale",
               "clip_max": "dB re each clip's max"}
+
+
+def _set_visible(column: _Column, visible: bool) -> None:
+    column.header.setVisible(visible)
+    for plot in column.plots.values():
+        plot.setVisible(visible)
 
 
 def _header_html(clip: GridClip, i: int) -> str:

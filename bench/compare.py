@@ -1,0 +1,85 @@
+"""Opening a 6-clip comparison grid of 3 s clips, and the frame time while zooming it (offscreen).
+
+Request -> every pane drawn, with features not cached (computed by the worker) and cached,
+after 2.5 s of start-up idle time (the grid builds its first six columns then).
+Baseline in the same run: drawing ONE clip in the main panes (request -> drawn), uncached.
+Usage: python bench/compare.py [repeats]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from clip_switch import switch_ms, three_second_clips  # noqa: E402
+
+
+def open_grid_ms(window, paths: list[str]) -> float:
+    loop = QEventLoop()
+    window.session.group_ready.connect(lambda _pairs: QTimer.singleShot(0, loop.quit))
+    QTimer.singleShot(30000, loop.quit)
+    start = time.perf_counter()
+    window.compare_paths(paths)
+    loop.exec()
+    window.compare.grid.viewport().repaint()
+    elapsed = (time.perf_counter() - start) * 1000
+    window.session.group_ready.disconnect()
+    window.session.group_ready.connect(window._on_group_ready)
+    return elapsed
+
+
+def zoom_frame_ms(grid, steps: int = 40) -> list[float]:
+    times = []
+    first = grid.plots[0]["mel"].getViewBox()
+    for k in range(steps):
+        start = time.perf_counter()
+        first.scaleBy(x=0.9 if k < steps // 2 else 1 / 0.9)
+        grid.viewport().repaint()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main(repeats: int = 5) -> None:
+    from servis_gui.app import _configure_pyqtgraph
+    from servis_gui.settings import Settings
+    from servis_gui.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    _configure_pyqtgraph()
+    folder = Path(tempfile.mkdtemp(prefix="servis-bench-"))
+    clips = three_second_clips(folder)
+    window = MainWindow(Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)), [clips[0]])
+    window.resize(1800, 1050)
+    window.show()
+    window.finish_setup()
+    switch_ms(window, clips[0])
+    idle = QEventLoop()
+    QTimer.singleShot(2500, idle.quit)  # start-up idle time: the grid prepares its columns
+    idle.exec()
+    groups = [clips[6 * r:6 * r + 6] for r in range(repeats)]
+    uncached = [open_grid_ms(window, g) for g in groups]
+    cached = [open_grid_ms(window, g) for g in groups]
+    single = [switch_ms(window, p) for p in clips[6 * repeats:6 * repeats + 1] + clips[1:repeats]]
+    frames = zoom_frame_ms(window.compare.grid)
+    print(f"6-clip grid of 3.0 s clips, window 1800x1050, {os.environ['QT_QPA_PLATFORM']}, {repeats} groups")
+    print(f"  open grid, features computed : median {statistics.median(uncached):6.1f} ms   max {max(uncached):6.1f} ms")
+    print(f"  open grid, features cached   : median {statistics.median(cached):6.1f} ms   max {max(cached):6.1f} ms")
+    print(f"  baseline: one clip in the panes (request -> drawn): median {statistics.median(single):6.1f} ms")
+    print(f"  grid / one clip = {statistics.median(uncached) / statistics.median(single):.1f}x for 6x the clips")
+    print(f"  zoom frame time (scale + repaint of 18 plots): median {statistics.median(frames):5.1f} ms   "
+          f"p95 {statistics.quantiles(frames, n=20)[18]:5.1f} ms")
+    window.close()
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:]))
