@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         from servis_gui.ui.params_panel import ParamsPanel
 
         self.clips = ClipList()
-        self.clips.clip_chosen.connect(self.open_path)
+        self.clips.clip_chosen.connect(self._on_clip_chosen)
         self.params_panel = ParamsPanel(self.session.params, self.settings.colormap())
         self.params_panel.params_changed.connect(self._on_params_changed)
         self.params_panel.colormap_changed.connect(self._on_colormap_changed)
@@ -265,6 +265,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("; ".join(analysis.clip.notes), 8000)
         self.panes.viewport().repaint()  # paint now: the scene is drawn in the viewport
         self.clip_drawn.emit(analysis.clip.identity.path)
+
+    def _on_clip_chosen(self, path: str) -> None:
+        """A clip picked in the list: shown in the panes, and next to the pinned reference clip
+        when the Compare tab is open with a pin."""
+        self.open_path(path)
+        pinned = self.compare.pinned_path
+        if self.tabs.currentWidget() is self.compare and pinned and pinned != path:
+            self.compare_paths([pinned, path])
 
     def _on_group_ready(self, pairs) -> None:
         self.busy.hide()

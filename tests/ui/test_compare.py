@@ -120,3 +120,15 @@ def test_key_plays_one_column_and_only_its_playhead_moves(grid_window, qtbot):
     qtbot.waitUntil(lambda: view.grid.playheads[1][0].isVisible(), timeout=3000)
     assert not any(line.isVisible() for i, lines in enumerate(view.grid.playheads) if i != 1 for line in lines)
     view.playback.stop()
+
+
+def test_pinned_reference_stays_while_stepping_through_other_clips(grid_window, qtbot):
+    view = grid_window.compare
+    view.pin.setChecked(True)
+    pinned = view.pinned_path
+    assert pinned.endswith("m3_kids_angry.flac")
+    for name in ("f3_dogs_sad.flac", "f3_dogs_happy.flac"):
+        grid_window.clips.tree.setCurrentItem(grid_window.clips._find(str(DEMO / name)))
+        qtbot.waitUntil(lambda: len(view.grid.clips) == 2
+                        and view.grid.clips[1].analysis.clip.name == name, timeout=10000)
+        assert view.grid.clips[0].analysis.clip.identity.path == pinned
