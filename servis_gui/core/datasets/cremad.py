@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 from servis_gui.core.datasets.pattern_scan import BuildRecord, NamePattern
@@ -112,22 +111,7 @@ def make_builder(demographics: Demographics) -> BuildRecord:
 NAMES = NamePattern(CORPUS, PATTERN, make_builder({}))
 
 
-def detect(root: Path, sample: Sequence[Path] | None = None) -> bool:
-    """Return True when most audio files under ``root`` have CREMA-D names.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    sample : sequence of Path, optional
-        Pre-sampled audio files.
-
-    Returns
-    -------
-    bool
-        Whether ``root`` looks like CREMA-D.
-    """
-    return NAMES.detect(root, sample)
+detect = NAMES.detect
 
 
 def scan(root: Path, monitor: Monitor = SILENT) -> ScanResult:

@@ -7,12 +7,10 @@ German emotion letters: W anger (Wut), L boredom (Langeweile), E disgust (Ekel),
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 from servis_gui.core.datasets.pattern_scan import NamePattern
-from servis_gui.core.datasets.progress import SILENT, Monitor
-from servis_gui.core.datasets.records import ClipRecord, ScanResult
+from servis_gui.core.datasets.records import ClipRecord
 
 CORPUS = "EmoDB"
 EMOTIONS = {
@@ -59,37 +57,7 @@ def _record(path: Path, match: re.Match[str]) -> ClipRecord:
 NAMES = NamePattern(CORPUS, PATTERN, _record)
 
 
-def detect(root: Path, sample: Sequence[Path] | None = None) -> bool:
-    """Return True when most audio files under ``root`` have EmoDB names.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    sample : sequence of Path, optional
-        Pre-sampled audio files.
-
-    Returns
-    -------
-    bool
-        Whether ``root`` looks like EmoDB.
-    """
-    return NAMES.detect(root, sample)
+detect = NAMES.detect
 
 
-def scan(root: Path, monitor: Monitor = SILENT) -> ScanResult:
-    """Index an EmoDB tree.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    monitor : Monitor
-        Progress and cancellation.
-
-    Returns
-    -------
-    ScanResult
-        One record per file with speaker gender and the German sentence text.
-    """
-    return NAMES.scan(root, monitor)
+scan = NAMES.scan

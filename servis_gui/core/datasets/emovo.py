@@ -7,12 +7,10 @@ tri sadness. Speakers f1-f3 are female, m1-m3 male; 14 sentences (b1 ... n5).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 from servis_gui.core.datasets.pattern_scan import NamePattern
-from servis_gui.core.datasets.progress import SILENT, Monitor
-from servis_gui.core.datasets.records import ClipRecord, ScanResult, normalise_gender
+from servis_gui.core.datasets.records import ClipRecord, normalise_gender
 
 CORPUS = "EMOVO"
 EMOTIONS = {
@@ -39,37 +37,7 @@ def _record(path: Path, match: re.Match[str]) -> ClipRecord:
 NAMES = NamePattern(CORPUS, PATTERN, _record)
 
 
-def detect(root: Path, sample: Sequence[Path] | None = None) -> bool:
-    """Return True when most audio files under ``root`` have EMOVO names.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    sample : sequence of Path, optional
-        Pre-sampled audio files.
-
-    Returns
-    -------
-    bool
-        Whether ``root`` looks like EMOVO.
-    """
-    return NAMES.detect(root, sample)
+detect = NAMES.detect
 
 
-def scan(root: Path, monitor: Monitor = SILENT) -> ScanResult:
-    """Index an EMOVO tree.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    monitor : Monitor
-        Progress and cancellation.
-
-    Returns
-    -------
-    ScanResult
-        One record per file; the sentence code (``b1``) is the ``sentence_id``.
-    """
-    return NAMES.scan(root, monitor)
+scan = NAMES.scan

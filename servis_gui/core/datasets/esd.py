@@ -124,22 +124,7 @@ def add_texts(records: Sequence[ClipRecord]) -> tuple[list[ClipRecord], list[str
     return filled, warnings
 
 
-def detect(root: Path, sample: Sequence[Path] | None = None) -> bool:
-    """Return True when most audio files under ``root`` sit in ESD emotion folders.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    sample : sequence of Path, optional
-        Pre-sampled audio files.
-
-    Returns
-    -------
-    bool
-        Whether ``root`` looks like ESD.
-    """
-    return NAMES.detect(root, sample)
+detect = NAMES.detect
 
 
 def scan(root: Path, monitor: Monitor = SILENT) -> ScanResult:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 from servis_gui.core.datasets.pattern_scan import BuildRecord, NamePattern
@@ -99,22 +98,7 @@ def make_builder(labels: Labels) -> BuildRecord:
 NAMES = NamePattern(CORPUS, PATTERN, make_builder({}))
 
 
-def detect(root: Path, sample: Sequence[Path] | None = None) -> bool:
-    """Return True when most audio files under ``root`` have MSP-Podcast names.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    sample : sequence of Path, optional
-        Pre-sampled audio files.
-
-    Returns
-    -------
-    bool
-        Whether ``root`` looks like MSP-Podcast.
-    """
-    return NAMES.detect(root, sample)
+detect = NAMES.detect
 
 
 def scan(root: Path, monitor: Monitor = SILENT) -> ScanResult:

@@ -8,12 +8,10 @@ odd actors are male). Only audio-only files are indexed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 from servis_gui.core.datasets.pattern_scan import NamePattern
-from servis_gui.core.datasets.progress import SILENT, Monitor
-from servis_gui.core.datasets.records import ClipRecord, ScanResult
+from servis_gui.core.datasets.records import ClipRecord
 
 CORPUS = "RAVDESS"
 FIELDS = ("modality", "vocal_channel", "emotion", "intensity", "statement", "repetition", "actor")
@@ -53,37 +51,7 @@ def _record(path: Path, match: re.Match[str]) -> ClipRecord | str:
 NAMES = NamePattern(CORPUS, PATTERN, _record)
 
 
-def detect(root: Path, sample: Sequence[Path] | None = None) -> bool:
-    """Return True when most audio files under ``root`` have RAVDESS names.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    sample : sequence of Path, optional
-        Pre-sampled audio files (see :func:`servis_gui.core.datasets.walk.sample_audio`).
-
-    Returns
-    -------
-    bool
-        Whether ``root`` looks like RAVDESS.
-    """
-    return NAMES.detect(root, sample)
+detect = NAMES.detect
 
 
-def scan(root: Path, monitor: Monitor = SILENT) -> ScanResult:
-    """Index a RAVDESS tree: speech and song, audio-only files.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    monitor : Monitor
-        Progress and cancellation.
-
-    Returns
-    -------
-    ScanResult
-        One record per audio-only file; extra holds the seven fields and ``voice``.
-    """
-    return NAMES.scan(root, monitor)
+scan = NAMES.scan

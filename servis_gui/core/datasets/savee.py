@@ -7,12 +7,10 @@ h happiness, n neutral, sa sadness, su surprise; the two-letter codes are tried 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 from servis_gui.core.datasets.pattern_scan import NamePattern
-from servis_gui.core.datasets.progress import SILENT, Monitor
-from servis_gui.core.datasets.records import ClipRecord, ScanResult
+from servis_gui.core.datasets.records import ClipRecord
 
 CORPUS = "SAVEE"
 EMOTIONS = {
@@ -46,37 +44,7 @@ def _record(path: Path, match: re.Match[str]) -> ClipRecord:
 NAMES = NamePattern(CORPUS, PATTERN, _record, key=flat_key)
 
 
-def detect(root: Path, sample: Sequence[Path] | None = None) -> bool:
-    """Return True when most audio files under ``root`` have SAVEE names.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    sample : sequence of Path, optional
-        Pre-sampled audio files.
-
-    Returns
-    -------
-    bool
-        Whether ``root`` looks like SAVEE (nested or flat).
-    """
-    return NAMES.detect(root, sample)
+detect = NAMES.detect
 
 
-def scan(root: Path, monitor: Monitor = SILENT) -> ScanResult:
-    """Index a SAVEE tree, nested or flat.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    monitor : Monitor
-        Progress and cancellation.
-
-    Returns
-    -------
-    ScanResult
-        One record per file; ``sentence_id`` is the code and number (``sa03``).
-    """
-    return NAMES.scan(root, monitor)
+scan = NAMES.scan

@@ -7,12 +7,10 @@ letters: A anger, H happiness, N neutral, S sadness, W surprise, F fear.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 from servis_gui.core.datasets.pattern_scan import NamePattern
-from servis_gui.core.datasets.progress import SILENT, Monitor
-from servis_gui.core.datasets.records import ClipRecord, ScanResult, normalise_gender
+from servis_gui.core.datasets.records import ClipRecord, normalise_gender
 
 CORPUS = "ShEMO"
 EMOTIONS = {
@@ -38,37 +36,7 @@ def _record(path: Path, match: re.Match[str]) -> ClipRecord:
 NAMES = NamePattern(CORPUS, PATTERN, _record)
 
 
-def detect(root: Path, sample: Sequence[Path] | None = None) -> bool:
-    """Return True when most audio files under ``root`` have ShEMO names.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    sample : sequence of Path, optional
-        Pre-sampled audio files.
-
-    Returns
-    -------
-    bool
-        Whether ``root`` looks like ShEMO.
-    """
-    return NAMES.detect(root, sample)
+detect = NAMES.detect
 
 
-def scan(root: Path, monitor: Monitor = SILENT) -> ScanResult:
-    """Index a ShEMO tree.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    monitor : Monitor
-        Progress and cancellation.
-
-    Returns
-    -------
-    ScanResult
-        One record per file; gender from the speaker's first letter.
-    """
-    return NAMES.scan(root, monitor)
+scan = NAMES.scan

@@ -8,12 +8,10 @@ The label is taken from the file name, never the folder: TESS folder names disag
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 from servis_gui.core.datasets.pattern_scan import NamePattern
-from servis_gui.core.datasets.progress import SILENT, Monitor
-from servis_gui.core.datasets.records import ClipRecord, ScanResult
+from servis_gui.core.datasets.records import ClipRecord
 
 CORPUS = "TESS"
 EMOTIONS = {
@@ -46,37 +44,7 @@ def _record(path: Path, match: re.Match[str]) -> ClipRecord:
 NAMES = NamePattern(CORPUS, PATTERN, _record)
 
 
-def detect(root: Path, sample: Sequence[Path] | None = None) -> bool:
-    """Return True when most audio files under ``root`` have TESS names.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    sample : sequence of Path, optional
-        Pre-sampled audio files.
-
-    Returns
-    -------
-    bool
-        Whether ``root`` looks like TESS.
-    """
-    return NAMES.detect(root, sample)
+detect = NAMES.detect
 
 
-def scan(root: Path, monitor: Monitor = SILENT) -> ScanResult:
-    """Index a TESS tree, labels from the file names.
-
-    Parameters
-    ----------
-    root : Path
-        The dataset folder.
-    monitor : Monitor
-        Progress and cancellation.
-
-    Returns
-    -------
-    ScanResult
-        One record per file; the target word is the ``sentence_id``.
-    """
-    return NAMES.scan(root, monitor)
+scan = NAMES.scan
