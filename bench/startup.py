@@ -1,7 +1,7 @@
 """Launch -> window visible, launch -> first clip's panes drawn, and peak memory (VmHWM).
 
-Each run is a fresh process with an EMPTY numba cache. The baseline, measured in the same
-run, is a bare PySide6 window (QMainWindow with a label) launched the same way.
+Each run is a fresh process with an EMPTY numba cache, opening a 3.0 s clip. The baseline,
+measured in the same run, is a bare PySide6 window (QMainWindow with a label) launched the same way.
 Usage: python bench/startup.py [runs]
 """
 
@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 BARE_WINDOW = """
 import time, sys
@@ -58,7 +59,11 @@ def main(runs: int = 5) -> None:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="empty-numba-cache-")
-    servis = [sys.executable, "-m", "servis_gui", "--timings"]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from clip_switch import three_second_clips
+
+    clip = three_second_clips(Path(tempfile.mkdtemp(prefix="servis-bench-")))[0]
+    servis = [sys.executable, "-m", "servis_gui", "--timings", clip]
     bare = [sys.executable, "-c", BARE_WINDOW]
     results = {"bare Qt window": [launch(bare, env) for _ in range(runs)],
                "SERVIS": [launch(servis, env) for _ in range(runs)]}
