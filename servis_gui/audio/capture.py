@@ -300,7 +300,7 @@ class Recorder:
         take = self.capture.stop_take()
         if take is not None:
             take = replace(take, sentence_id=prompt.sentence_id, text=prompt.text) if prompt else take
-            rec.save_take(self.folder, take)
+            rec.save_take(take.file.parent, take)
         return take
 
     def check(self) -> tuple[str, TakeInfo | None] | None:
@@ -331,4 +331,5 @@ class Recorder:
     def discard_unfinished(self) -> None:
         """Move every unfinished take to the trash (the last one can be restored with undo)."""
         while self.unfinished:
-            self.trashed = rec.discard_unfinished(self.unfinished.pop(0))
+            self.trashed = rec.discard_unfinished(self.unfinished[0])
+            self.unfinished.pop(0)

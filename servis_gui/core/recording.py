@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from contextlib import suppress
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
@@ -132,7 +133,8 @@ class TakeWriter:
             self._file = sf.SoundFile(self.path, "w", samplerate=sr, channels=1, format="WAV",
                                       subtype="PCM_16")
         except (OSError, RuntimeError) as exc:
-            marker_path(self.path).unlink(missing_ok=True)
+            with suppress(OSError):
+                marker_path(self.path).unlink(missing_ok=True)
             raise RecordingError(f"Cannot create the take {self.path}: {exc}") from exc
         sf._snd.sf_command(self._file._file, SFC_SET_UPDATE_HEADER_AUTO, sf._ffi.NULL, 1)
 

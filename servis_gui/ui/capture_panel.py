@@ -16,11 +16,19 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
-from servis_gui.audio.capture import MicCapture, list_input_devices, supported_rates
+from servis_gui.audio.capture import Recorder, list_input_devices, supported_rates
 from servis_gui.audio.playback import AudioUnavailable
 from servis_gui.core import recording as rec
 from servis_gui.core.emotions import CANONICAL
@@ -33,11 +41,24 @@ TICK_MS = 25
 VIEW_SECONDS = 5.0
 METER_FLOOR_DB = -60
 PREFERRED_RATE = 48000
-NO_PROMPTS = "No prompts"
+NO_PROMPT = "No prompt"
 MEL_TICKS_HZ = (250, 1000, 4000)
 CLIP_STYLES = ("background: #333; color: #888;", "background: #d50000; color: white; font-weight: bold;")
 NO_DEVICE = ("No microphone found. Connect one (or start the sound server), then press Refresh. "
              "The rest of SERVIS works without it.")
+
+
+def _reports_errors(method: Callable[..., None]) -> Callable[..., None]:
+    """Wrap a panel method so that a ServisError is shown to the user instead of raised."""
+
+    @wraps(method)
+    def wrapper(panel: CapturePanel, *args) -> None:
+        try:
+            method(panel, *args)
+        except ServisError as exc:
+            panel._say(str(exc))
+
+    return wrapper
 
 
 class LevelMeter(QWidget):
@@ -146,13 +167,12 @@ class TakeForm(QGroupBox):
         self.notes.setText(take.notes)
         self.show()
 
-    def labelled(self, sentence_ids: dict[str, str]) -> rec.TakeInfo:
-        """The take with the labels as entered; ``sentence_ids`` maps prompt texts to their ids."""
+    def labelled(self) -> rec.TakeInfo:
+        """The take with the labels as entered (an edited sentence loses its prompt id)."""
         text = self.sentence.text().strip()
-        sentence_id = self.take.sentence_id if text == self.take.text else sentence_ids.get(text, "")
         return replace(self.take, emotion=self.emotion.currentText().strip(), text=text,
-                       speaker=self.speaker.text().strip(), sentence_id=sentence_id,
-                       notes=self.notes.text().strip())
+                       sentence_id=self.take.sentence_id if text == self.take.text else "",
+                       speaker=self.speaker.text().strip(), notes=self.notes.text().strip())
 
 
 class CapturePanel(QWidget):
@@ -180,9 +200,8 @@ class CapturePanel(QWidget):
 
     def __init__(self, folder: Path | str, params: FeatureParams, colormap: str = "magma") -> None:
         super().__init__()
-        self.folder, self.params = Path(folder), params
-        self.capture = MicCapture()
-        self._activated, self._trashed, self._unfinished = False, None, []
+        self.recorder, self.params, self._activated = Recorder(Path(folder)), params, False
+        self.capture = self.recorder.capture
         self._timer = QTimer(self, interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_tick)
         self.record_action = QAction("Record", self, shortcut=QKeySequence("Ctrl+R"),
@@ -190,35 +209,51 @@ class CapturePanel(QWidget):
         self.record_action.triggered.connect(self.toggle_recording)
         self.addAction(self.record_action)
         self._build(colormap)
-        self._offer_recovery(rec.find_unfinished(self.folder))
+        self._offer_recovery()
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)
 
+    @property
+    def folder(self) -> Path:
+        return self.recorder.folder
+
     def _build(self, colormap: str) -> None:
-        self.device, self.rate, self.prompt_list, self.prompt = (QComboBox() for _ in range(4))
-        self.prompt_list.addItems([NO_PROMPTS, *rec.PROMPT_LISTS])
+        self.device, self.rate, self.prompt = QComboBox(), QComboBox(), QComboBox()
+        self.prompt.addItem(NO_PROMPT, None)
+        for corpus, prompts in rec.PROMPT_LISTS.items():
+            for prompt in prompts:
+                self.prompt.addItem(f"{corpus} {prompt.sentence_id}: {prompt.text}", prompt)
         self.meter, self.view, self.form = LevelMeter(), LiveView(colormap), TakeForm()
         self.record_button, self.elapsed = QPushButton(), QLabel("0.0 s")
         self.status, self.prompt_text = _wrapping_label(), _wrapping_label()
         self.prompt_text.setStyleSheet("font-size: 15pt;")
-        buttons = {"Refresh": self.refresh_devices, "Undo delete": self.undo_delete,
-                   "Discard": self._on_drop_unfinished, "Recover": self._on_recover}
         self.refresh, self.undo, self.drop_button, self.recover_button = (
-            _button(text, slot) for text, slot in buttons.items())
+            QPushButton(text) for text in ("Refresh", "Undo delete", "Discard", "Recover"))
+        self.undo.hide()
         layout = QVBoxLayout(self)
-        for row in ((QLabel("Input"), (self.device, 1), self.rate, self.refresh), (self.meter,),
-                    ((self.view, 1),), (QLabel("Prompts"), self.prompt_list, (self.prompt, 1)),
-                    (self.prompt_text,), ((self.record_button, 1), self.elapsed),
-                    ((self.status, 1), self.undo, self.drop_button, self.recover_button), (self.form,)):
-            layout.addLayout(_row(*row), 1 if row[0] == (self.view, 1) else 0)
-        self.device.activated.connect(self._on_device_chosen)
-        self.rate.activated.connect(self._open_stream)
-        self.record_button.clicked.connect(self.record_action.trigger)
-        self.prompt_list.currentTextChanged.connect(self._on_prompt_list_changed)
-        self.prompt.currentIndexChanged.connect(self._on_prompt_changed)
-        self.form.save.clicked.connect(self._on_save)
-        self.form.discard.clicked.connect(self._on_discard)
-        self._on_prompt_list_changed(NO_PROMPTS)
+        layout.addLayout(_row(QLabel("Input"), (self.device, 1), self.rate, self.refresh))
+        layout.addWidget(self.meter)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(_row(QLabel("Prompt"), (self.prompt, 1)))
+        layout.addWidget(self.prompt_text)
+        layout.addLayout(_row((self.record_button, 1), self.elapsed))
+        layout.addLayout(_row((self.status, 1), self.undo, self.drop_button, self.recover_button))
+        layout.addWidget(self.form)
+        self._connect()
+        self._on_prompt_changed()
         self._update_controls()
+
+    def _connect(self) -> None:
+        for signal, slot in ((self.refresh.clicked, self.refresh_devices),
+                             (self.undo.clicked, self.undo_delete),
+                             (self.drop_button.clicked, self._on_drop_unfinished),
+                             (self.recover_button.clicked, self._on_recover),
+                             (self.record_button.clicked, self.record_action.trigger),
+                             (self.device.activated, self._on_device_chosen),
+                             (self.rate.activated, self._open_stream),
+                             (self.prompt.currentIndexChanged, self._on_prompt_changed),
+                             (self.form.save.clicked, self._on_save),
+                             (self.form.discard.clicked, self._on_discard)):
+            signal.connect(lambda *_args, slot=slot: slot())
 
     def set_params(self, params: FeatureParams) -> None:
         """Follow new analysis parameters (the live mel restarts with them)."""
@@ -231,8 +266,8 @@ class CapturePanel(QWidget):
 
     def set_folder(self, folder: Path | str) -> None:
         """Record into ``folder`` from the next take on, and offer its interrupted takes."""
-        self.folder = Path(folder)
-        self._offer_recovery(rec.find_unfinished(self.folder))
+        self.recorder = Recorder(Path(folder), self.capture)
+        self._offer_recovery()
 
     def refresh_devices(self) -> None:
         """List the input devices again and reopen the stream (not during a take)."""
@@ -240,12 +275,16 @@ class CapturePanel(QWidget):
             self.capture.close()
             self._fill_devices(refresh=True)
 
+    @_reports_errors
     def toggle_recording(self) -> None:
         """Record / Stop (Ctrl+R)."""
         if self.capture.recording:
-            self._stop_take()
+            self._end_take()
         elif self.capture.running:
-            self._start_take()
+            self.recorder.begin()
+            self.form.hide()
+            self.meter.set_clipped(False)
+            self._update_controls()
 
     @_reports_errors
     def edit_take(self, path: str) -> None:
@@ -255,31 +294,39 @@ class CapturePanel(QWidget):
             self.form.edit(take)
 
     @_reports_errors
-    def delete_take(self, path: str) -> None:
-        """Move a take to the trash; :meth:`undo_delete` brings it back."""
+    def rename_take(self, path: str, new_stem: str) -> None:
+        """Rename a take's file to ``<new_stem>.wav`` (refusals are shown in the panel)."""
         take = rec.find_take(self.folder, path)
         if take is not None:
-            self._trashed = rec.delete_take(self.folder, take)
-            self.undo.show()
+            renamed = rec.rename_take(self.folder, take, new_stem)
+            self._changed(f"{take.file.name} is now {renamed.file.name}.")
+
+    @_reports_errors
+    def delete_take(self, path: str) -> None:
+        """Move a take to the trash; :meth:`undo_delete` brings it back."""
+        take = self.recorder.trash(path)
+        self.undo.setVisible(self.recorder.trashed is not None)
+        if take is not None:
             self._changed(f"{take.file.name} moved to the trash.")
 
     @_reports_errors
     def undo_delete(self) -> None:
         """Bring back the take deleted last."""
-        if self._trashed is not None:
-            take = rec.restore_take(self.folder, self._trashed)
-            self._trashed = None
-            self.undo.hide()
+        take = self.recorder.undo()
+        self.undo.hide()
+        if take is not None:
             self._changed(f"{take.file.name} is back.")
 
+    @_reports_errors
     def shutdown(self) -> None:
         """Finish a running take (kept, unlabelled) and release the microphone."""
-        if self.capture.recording:
-            self._stop_take()
         self._timer.stop()
-        self.capture.close()
+        try:
+            self.recorder.end()
+        finally:
+            self.capture.close()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._activated:
             self._activated = True
@@ -287,7 +334,7 @@ class CapturePanel(QWidget):
         elif not self.capture.running and self.device.count():
             self._open_stream()
 
-    def hideEvent(self, event) -> None:  # noqa: N802 (Qt override)
+    def hideEvent(self, event) -> None:
         super().hideEvent(event)
         if not self.capture.recording:
             self._timer.stop()
@@ -343,12 +390,14 @@ class CapturePanel(QWidget):
         self.record_button.setStyleSheet("color: #ff5252; font-weight: bold;" if recording else "")
         self.record_action.setText("Stop recording" if recording else "Record")
 
+    @_reports_errors
     def _on_tick(self) -> None:
-        problem = self.capture.watchdog_check()
-        if problem is not None:
-            take = self._stop_take() if self.capture.recording else None
-            kept = f" The take so far ({take.duration:.1f} s) was kept: label it below." if take else ""
-            return self._stopped(f"{problem}{kept} Press Refresh to reconnect.")
+        trouble = self.recorder.check()
+        if trouble is not None:
+            problem, take = trouble
+            self._stopped(f"{problem} Press Refresh to reconnect.")
+            return self._show_take(take, f"{problem} The take so far was kept: label it below, "
+                                         "then press Refresh to reconnect.")
         samples = self.capture.read_new()
         if len(samples):
             self.meter.show_levels(*level_meter(samples))
@@ -356,30 +405,25 @@ class CapturePanel(QWidget):
         if self.capture.recording:
             self.elapsed.setText(f"{self.capture.take_frames / self.capture.sr:.1f} s")
 
-    @_reports_errors
-    def _start_take(self) -> None:
-        self.capture.start_take(rec.new_take_path(self.folder))
-        self.form.hide()
-        self.meter.set_clipped(False)
+    def _end_take(self) -> None:
+        take = self.recorder.end(self.prompt.currentData())
         self._update_controls()
+        self._show_take(take, "Label it below.")
 
-    def _stop_take(self) -> rec.TakeInfo | None:
-        try:
-            take = self.capture.stop_take()
-        finally:
-            self._update_controls()
-        prompt = self.prompt.currentData() or rec.Prompt("", "")
-        self.form.edit(replace(take, sentence_id=prompt.sentence_id, text=prompt.text))
-        rec.save_take(self.folder, take)
-        self._changed(f"Recorded {take.file.name} ({take.duration:.1f} s). Label it below.")
-        return take
+    def _show_take(self, take: rec.TakeInfo | None, note: str) -> None:
+        if take is not None:
+            self.form.edit(take)
+            self._changed(f"Recorded {take.file.name} ({take.duration:.1f} s). {note}")
 
     @_reports_errors
     def _on_save(self) -> None:
+        if self.form.take is None:
+            return
         take = self.form.labelled()
-        rec.save_take(self.folder, take)
+        rec.save_take(take.file.parent, take)
         self.form.hide()
-        self.prompt.setCurrentIndex((self.prompt.currentIndex() + 1) % max(1, self.prompt.count()))
+        if index := self.prompt.currentIndex():  # the next prompt, after "No prompt"
+            self.prompt.setCurrentIndex(index % (self.prompt.count() - 1) + 1)
         self.take_saved.emit(str(take.file))
         self._changed(f"Saved {take.file.name} as {take.emotion or 'unlabelled'}.")
 
@@ -387,39 +431,30 @@ class CapturePanel(QWidget):
         self.form.hide()
         self.delete_take(str(self.form.take.file))
 
-    def _on_prompt_list_changed(self, name: str) -> None:
-        self.prompt.clear()
-        for prompt in rec.PROMPT_LISTS.get(name, ()):
-            self.prompt.addItem(f"{prompt.sentence_id}: {prompt.text}", prompt)
-        self.prompt.setEnabled(self.prompt.count() > 0)
-        self._on_prompt_changed()
-
     def _on_prompt_changed(self) -> None:
         prompt = self.prompt.currentData()
         self.prompt_text.setText(prompt.text if prompt else "")
         self.prompt_text.setVisible(prompt is not None)
 
-    def _offer_recovery(self, paths: list[Path]) -> None:
-        self._unfinished = paths
+    def _offer_recovery(self) -> None:
+        names = ", ".join(path.name for path in self.recorder.unfinished)
         for button in (self.drop_button, self.recover_button):
-            button.setVisible(bool(paths))
-        if paths:
-            self._say(f"SERVIS stopped while recording {', '.join(p.name for p in paths)}. "
-                      "Recover what was recorded, or discard it?")
+            button.setVisible(bool(names))
+        if names:
+            self._say(f"SERVIS stopped while recording {names}. Recover what was recorded?")
 
     @_reports_errors
     def _on_recover(self) -> None:
-        while self._unfinished:
-            self.form.edit(rec.recover(self._unfinished[0]))
-            self._offer_recovery(self._unfinished[1:])
+        for take in self.recorder.recover():
+            self.form.edit(take)
+        self._offer_recovery()
         self._changed("Recovered: label the take below.")
 
     @_reports_errors
     def _on_drop_unfinished(self) -> None:
-        while self._unfinished:
-            self._trashed = rec.discard_unfinished(self._unfinished[0])
-            self._offer_recovery(self._unfinished[1:])
-            self.undo.show()
+        self.recorder.discard_unfinished()
+        self.undo.show()
+        self._offer_recovery()
         self._changed("Interrupted takes moved to the trash.")
 
     def _changed(self, text: str) -> None:
@@ -429,19 +464,6 @@ class CapturePanel(QWidget):
     def _say(self, text: str) -> None:
         self.status.setText(text)
         self.message.emit(text)
-
-
-def _reports_errors(method: Callable[..., None]) -> Callable[..., None]:
-    """Wrap a panel method so that a ServisError is shown to the user instead of raised."""
-
-    @wraps(method)
-    def wrapper(panel: CapturePanel, *args) -> None:
-        try:
-            method(panel, *args)
-        except ServisError as exc:
-            panel._say(str(exc))
-
-    return wrapper
 
 
 def _meter_bar() -> QProgressBar:
