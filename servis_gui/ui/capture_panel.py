@@ -11,9 +11,8 @@ from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,17 +31,13 @@ from servis_gui.audio.playback import AudioUnavailable
 from servis_gui.core import recording as rec
 from servis_gui.core.emotions import CANONICAL
 from servis_gui.core.errors import ServisError
-from servis_gui.core.live import CLIP_DBFS, RollingMel, level_meter, shift_in
-from servis_gui.core.mel import hz_to_mel
+from servis_gui.core.live import level_meter
 from servis_gui.core.params import FeatureParams
+from servis_gui.ui.live_view import LevelMeter, LiveView
 
 TICK_MS = 25
-VIEW_SECONDS = 5.0
-METER_FLOOR_DB = -60
 PREFERRED_RATE = 48000
 NO_PROMPT = "No prompt"
-MEL_TICKS_HZ = (250, 1000, 4000)
-CLIP_STYLES = ("background: #333; color: #888;", "background: #d50000; color: white; font-weight: bold;")
 NO_DEVICE = ("No microphone found. Connect one (or start the sound server), then press Refresh. "
              "The rest of SERVIS works without it.")
 
@@ -59,85 +53,6 @@ def _reports_errors(method: Callable[..., None]) -> Callable[..., None]:
             panel._say(str(exc))
 
     return wrapper
-
-
-class LevelMeter(QWidget):
-    """Peak and RMS bars in dBFS, and a clip light that stays on until clicked."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.peak, self.rms = _meter_bar(), _meter_bar()
-        self.clip = QPushButton("CLIP", toolTip="Lit when the input clipped; click to reset")
-        self.clip.setFixedWidth(48)
-        self.clip.clicked.connect(lambda: self.set_clipped(False))
-        layout = _row((self.peak, 1), (self.rms, 1), self.clip)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.setLayout(layout)
-        self.set_clipped(False)
-
-    def show_levels(self, peak_db: float, rms_db: float) -> None:
-        for bar, name, db in ((self.peak, "peak", peak_db), (self.rms, "RMS", rms_db)):
-            bar.setValue(int(10 * max(METER_FLOOR_DB, db)))
-            bar.setFormat(f"{name} {max(METER_FLOOR_DB, db):.1f} dBFS")
-        if peak_db >= CLIP_DBFS:
-            self.set_clipped(True)
-
-    def set_clipped(self, clipped: bool) -> None:
-        self.clipped = clipped
-        self.clip.setStyleSheet(CLIP_STYLES[clipped])
-
-
-class LiveView(pg.GraphicsLayoutWidget):
-    """The last few seconds as a waveform and a mel spectrogram, scrolling right to left."""
-
-    def __init__(self, colormap: str) -> None:
-        super().__init__()
-        self.wave, self.mel = self._plot(0, "Amplitude"), self._plot(1, "Frequency (Hz)")
-        self.wave.setYRange(-1.0, 1.0, padding=0.02)
-        self.mel.setLabel("bottom", "Seconds before now")
-        self.curve = self.wave.plot(pen=pg.mkPen("#4fc3f7", width=1))
-        self.curve.setDownsampling(auto=True, method="peak")
-        self.curve.setClipToView(True)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(pg.colormap.get(colormap))
-        self.mel.addItem(self.image)
-        self.rolling: RollingMel | None = None
-        self._x = self._samples = np.zeros(0, dtype=np.float32)
-        self.frames_drawn = 0
-
-    def reset(self, params: FeatureParams, sr: int) -> None:
-        """Start empty for a stream at ``sr`` Hz analysed with ``params``."""
-        self._x = np.linspace(-VIEW_SECONDS, 0.0, int(VIEW_SECONDS * sr), dtype=np.float32)
-        self._samples = np.zeros_like(self._x)
-        columns = int(VIEW_SECONDS * (params.sr or sr) / params.hop_length)
-        self.rolling = rolling = RollingMel(params, sr, columns)
-        self.image.setImage(rolling.image, levels=rolling.levels, autoLevels=False)
-        self.image.setRect(QRectF(-VIEW_SECONDS, 0.0, VIEW_SECONDS, params.n_mels))
-        mels, index = hz_to_mel(rolling.mel_hz), np.arange(params.n_mels) + 0.5
-        ticks = [(float(np.interp(hz_to_mel(f), mels, index)), f"{f:g}") for f in MEL_TICKS_HZ
-                 if rolling.mel_hz[0] < f < rolling.mel_hz[-1]]
-        self.mel.getAxis("left").setTicks([ticks, []])
-        self.mel.setYRange(0, params.n_mels, padding=0)
-        self.curve.setData(self._x, self._samples)
-
-    def push(self, samples: np.ndarray) -> None:
-        """Scroll in new samples and redraw."""
-        if self.rolling is None:
-            return
-        shift_in(self._samples, samples)
-        self.curve.setData(self._x, self._samples)
-        if self.rolling.push(samples):
-            self.image.setImage(self.rolling.image, autoLevels=False)
-        self.frames_drawn += 1
-
-    def _plot(self, row: int, label: str) -> pg.PlotItem:
-        plot = self.addPlot(row=row, col=0)
-        plot.setLabel("left", label)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.setXRange(-VIEW_SECONDS, 0.0, padding=0.0)
-        return plot
 
 
 class TakeForm(QGroupBox):
@@ -464,12 +379,6 @@ class CapturePanel(QWidget):
     def _say(self, text: str) -> None:
         self.status.setText(text)
         self.message.emit(text)
-
-
-def _meter_bar() -> QProgressBar:
-    bar = QProgressBar(minimum=10 * METER_FLOOR_DB, maximum=0, textVisible=True)
-    bar.setValue(10 * METER_FLOOR_DB)
-    return bar
 
 
 def _wrapping_label() -> QLabel:
