@@ -50,13 +50,27 @@ class Settings:
         self._store.setValue("view/colormap", name)
 
     def recent_files(self) -> list[str]:
-        value = self._store.value("files/recent", [])
-        items = [value] if isinstance(value, str) else list(value or [])
-        return [str(v) for v in items if v][:MAX_RECENT]
+        """Audio files opened, most recent first."""
+        return self._recent("files/recent")
 
     def add_recent_file(self, path: str) -> None:
-        items = [path] + [p for p in self.recent_files() if p != path]
-        self._store.setValue("files/recent", items[:MAX_RECENT])
+        self._remember("files/recent", path)
+
+    def recent_datasets(self) -> list[str]:
+        """Dataset folders opened, most recent first."""
+        return self._recent("datasets/recent")
+
+    def add_recent_dataset(self, root: str) -> None:
+        self._remember("datasets/recent", root)
+
+    def recordings_dir(self) -> str:
+        """Where takes are recorded ("My recordings" in the user data folder by default)."""
+        from servis_gui.core.recording import default_recordings_dir
+
+        return str(self._store.value("recording/folder", "") or default_recordings_dir())
+
+    def set_recordings_dir(self, folder: str) -> None:
+        self._store.setValue("recording/folder", folder)
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         """Saved (geometry, dock state) of the main window."""
@@ -68,6 +82,15 @@ class Settings:
 
     def sync(self) -> None:
         self._store.sync()
+
+    def _recent(self, key: str) -> list[str]:
+        value = self._store.value(key, [])
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [str(v) for v in items if v][:MAX_RECENT]
+
+    def _remember(self, key: str, item: str) -> None:
+        items = [item] + [v for v in self._recent(key) if v != item]
+        self._store.setValue(key, items[:MAX_RECENT])
 
 
 def _coerce(raw: object, default: object, name: str) -> object:

@@ -1,28 +1,34 @@
-"""Table model and filter proxy of the dataset browser, fast enough for 10,000+ clips.
+"""The dataset browser's table: model, filter proxy and view, fast enough for 10,000+ clips.
 
 :class:`ClipTableModel` shows one row per :class:`ClipRecord` plus what its audio header says
 (duration, sample rate, or why the file cannot be read). It sorts itself with one Python
 ``sorted`` call: a ``QSortFilterProxyModel`` sort would call back into Python for every
 comparison (seconds for 10,000 rows). :class:`ClipFilterProxy` therefore only filters, from a
 row mask it computes in one pass over the records, with per-emotion counts as a by-product.
+:class:`ClipTable` is the view (no per-row widgets) and :class:`EmotionChecks` the emotion
+filter's check boxes, in the same colours as everywhere in the app.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from enum import IntEnum
+from functools import cache
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QStyle
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QCheckBox, QGridLayout, QHeaderView, QStyle, QTableView, QWidget)
 
 from servis_gui.core.datasets.probe import AudioInfo
 from servis_gui.core.datasets.records import ClipRecord
+from servis_gui.core.datasets.filtering import ClipFilter, FilterOutcome, emotion_rank, evaluate
 from servis_gui.ui.clip_list import emotion_icon
 
 ROLE = Qt.ItemDataRole
+_TOP = QModelIndex()  # the invisible root: parent of every row
 RECORD_ROLE = ROLE.UserRole
 """``data(index, RECORD_ROLE)`` returns the row's :class:`ClipRecord`."""
 
@@ -30,20 +36,16 @@ RECORD_ROLE = ROLE.UserRole
 class Column(IntEnum):
     """The table's columns, in display order."""
 
-    EMOTION = 0
-    SPEAKER = 1
-    GENDER = 2
-    SENTENCE = 3
-    INTENSITY = 4
-    DURATION = 5
-    RATE = 6
-    CORPUS = 7
-    FILE = 8
+    EMOTION, SPEAKER, GENDER, SENTENCE, INTENSITY, DURATION, RATE, CORPUS, FILE = range(9)
 
 
+COLUMN_COUNT = len(Column)
 HEADERS = ("Emotion", "Speaker", "Gender", "Sentence / text", "Intensity", "Duration (s)",
            "Rate (Hz)", "Corpus", "File")
 NUMERIC = frozenset({Column.DURATION, Column.RATE})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+WIDTHS = (11, 8, 7, 30, 9, 11, 9, 10)  # in average characters; the file name column stretches
+COLUMN_PADDING = 16
 _FIELDS: dict[Column, Callable[[ClipRecord], str]] = {
     Column.EMOTION: lambda r: r.emotion,
     Column.SPEAKER: lambda r: r.speaker,
@@ -53,26 +55,20 @@ _FIELDS: dict[Column, Callable[[ClipRecord], str]] = {
     Column.CORPUS: lambda r: r.corpus,
     Column.FILE: lambda r: r.path.name,
 }
-_ICONS: dict[str, QIcon] = {}
 
 
-def sentence_key(record: ClipRecord) -> str:
-    """Return what identifies the spoken sentence: its id, else its text (``""`` when unknown)."""
-    return record.sentence_id or record.text
-
-
+@cache
 def _chip(emotion: str) -> QIcon:
-    """The emotion's colour chip, made once per emotion."""
-    if emotion not in _ICONS:
-        _ICONS[emotion] = emotion_icon(emotion, 14)
-    return _ICONS[emotion]
+    """The emotion's colour chip, made once per emotion; not tinted on selected rows."""
+    icon = emotion_icon(emotion, 14)
+    icon.addPixmap(icon.pixmap(14), QIcon.Mode.Selected)
+    return icon
 
 
+@cache
 def _warning_icon() -> QIcon:
     """The style's warning icon, made once."""
-    if "" not in _ICONS:
-        _ICONS[""] = QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-    return _ICONS[""]
+    return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
 
 
 class ClipTableModel(QAbstractTableModel):
@@ -80,17 +76,29 @@ class ClipTableModel(QAbstractTableModel):
 
     Rows are a permutation (``sort``) of the records; record indices stay stable, so probe
     results and filter masks are kept by record index.
+
+    Attributes
+    ----------
+    records : tuple of ClipRecord
+        The clips, in scan order (the record indices).
+    paths : list of str
+        ``str(record.path)`` of each record.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._sort: tuple[int, Qt.SortOrder] = (-1, Qt.SortOrder.AscendingOrder)
+        self._roles: dict[int, Callable[[int, int], object]] = {
+            ROLE.DisplayRole: self._text, ROLE.DecorationRole: self._icon, ROLE.ToolTipRole: self._tooltip,
+            ROLE.TextAlignmentRole: self._alignment, RECORD_ROLE: self._record,
+        }
         self._load(())
 
     def _load(self, records: Sequence[ClipRecord]) -> None:
         self.records: tuple[ClipRecord, ...] = tuple(records)
-        self.haystacks = [f"{r.text}\n{r.path.name}".casefold() for r in self.records]
-        self._index = {str(r.path): i for i, r in enumerate(self.records)}
+        self.paths = [str(r.path) for r in self.records]
+        self._haystacks: list[str] | None = None
+        self._index = {path: i for i, path in enumerate(self.paths)}
         self._duration: list[float | None] = [None] * len(self.records)
         self._rate: list[int | None] = [None] * len(self.records)
         self._error = [""] * len(self.records)
@@ -111,48 +119,54 @@ class ClipTableModel(QAbstractTableModel):
         self._row_of = _inverse(self._order)
         self.endResetModel()
 
-    # -- Qt model interface -------------------------------------------------------------------
+    def haystacks(self) -> list[str]:
+        """Per record, the case-folded text and file name the search box looks in (made once)."""
+        if self._haystacks is None:
+            self._haystacks = [f"{r.text}\n{os.path.basename(p)}".casefold()
+                               for r, p in zip(self.records, self.paths)]
+        return self._haystacks
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: QModelIndex = _TOP) -> int:
         return 0 if parent.isValid() else len(self._order)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(Column)
+    def columnCount(self, parent: QModelIndex = _TOP) -> int:
+        return 0 if parent.isValid() else COLUMN_COUNT
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = ROLE.DisplayRole) -> str | None:
         if orientation == Qt.Orientation.Horizontal and role == ROLE.DisplayRole:
             return HEADERS[section]
         return None
 
     def data(self, index: QModelIndex, role: int = ROLE.DisplayRole) -> object:
-        """Cell text, chip/warning icon, tooltip, alignment, or the record (``RECORD_ROLE``)."""
-        if not index.isValid():
-            return None
-        i, column = self._order[index.row()], Column(index.column())
-        if role == ROLE.DisplayRole:
-            return self._text(i, column)
-        if role == ROLE.DecorationRole:
-            return self._icon(i, column)
-        if role == ROLE.ToolTipRole:
-            return self._tooltip(i, column)
-        if role == ROLE.TextAlignmentRole and column in NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return self.records[i] if role == RECORD_ROLE else None
+        """Cell text, chip/warning icon, tooltip, alignment, or the record (``RECORD_ROLE``).
 
-    def _text(self, i: int, column: Column) -> str:
+        Called thousands of times per repaint: one dict look-up rejects the other roles.
+        """
+        handler = self._roles.get(role)
+        if handler is None or not index.isValid():
+            return None
+        return handler(self._order[index.row()], index.column())
+
+    def _text(self, i: int, column: int) -> str:
         if column == Column.DURATION:
             return "" if self._duration[i] is None else f"{self._duration[i]:.2f}"
         if column == Column.RATE:
             return "" if self._rate[i] is None else str(self._rate[i])
         return _FIELDS[column](self.records[i])
 
-    def _icon(self, i: int, column: Column) -> QIcon | None:
+    def _icon(self, i: int, column: int) -> QIcon | None:
         if column == Column.EMOTION:
             return _chip(self.records[i].emotion)
         return _warning_icon() if column == Column.FILE and self._error[i] else None
 
-    def _tooltip(self, i: int, column: Column) -> str | None:
+    def _alignment(self, _i: int, column: int) -> int | None:
+        return _RIGHT if column in NUMERIC else None
+
+    def _record(self, i: int, _column: int) -> ClipRecord:
+        return self.records[i]
+
+    def _tooltip(self, i: int, column: int) -> str | None:
         record = self.records[i]
         if self._error[i]:
             return f"Unreadable: {self._error[i]}"
@@ -160,9 +174,9 @@ class ClipTableModel(QAbstractTableModel):
             return str(record.path)
         if column == Column.SENTENCE and record.sentence_id and record.text:
             return f"{record.sentence_id}: {record.text}"
+        if column == Column.EMOTION and record.raw_label not in ("", record.emotion):
+            return f"Labelled {record.raw_label!r} in {record.corpus}"
         return None
-
-    # -- rows, records and headers ---------------------------------------------------------------
 
     def record_at(self, row: int) -> ClipRecord:
         """Return the record shown in ``row``."""
@@ -176,11 +190,6 @@ class ClipTableModel(QAbstractTableModel):
         """Return the row showing ``path``, or -1."""
         i = self._index.get(str(path))
         return -1 if i is None else self._row_of[i]
-
-    def error_of(self, path: str) -> str:
-        """Return why ``path`` is unreadable (``""`` when it is fine or not probed yet)."""
-        i = self._index.get(str(path))
-        return "" if i is None else self._error[i]
 
     def unreadable_count(self) -> int:
         """Return how many probed files could not be read."""
@@ -206,9 +215,7 @@ class ClipTableModel(QAbstractTableModel):
                 self._duration[i], self._rate[i] = info.duration_s, info.samplerate
             rows.append(self._row_of[i])
         if rows:
-            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), len(Column) - 1))
-
-    # -- sorting --------------------------------------------------------------------------------
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), COLUMN_COUNT - 1))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows by ``column`` (numerically for duration and rate; -1: scan order)."""
@@ -253,71 +260,6 @@ def _inverse(order: list[int]) -> list[int]:
     return inverse
 
 
-@dataclass(frozen=True)
-class ClipFilter:
-    """What the browser shows: ``""`` (or ``None`` for emotions) means no restriction.
-
-    The search text is matched, case-insensitively, inside the clip's text and file name.
-    """
-
-    emotions: frozenset[str] | None = None
-    speaker: str = ""
-    gender: str = ""
-    sentence: str = ""
-    search: str = ""
-
-
-@dataclass
-class FilterOutcome:
-    """One evaluation of a :class:`ClipFilter` over the records.
-
-    Attributes
-    ----------
-    accepted : list of bool
-        By record index: does the clip pass every criterion.
-    visible : Counter
-        Per emotion, the clips shown.
-    facets : Counter
-        Per emotion, the clips that pass every criterion but the emotion one (what ticking
-        that emotion's box would show).
-    """
-
-    accepted: list[bool] = field(default_factory=list)
-    visible: Counter[str] = field(default_factory=Counter)
-    facets: Counter[str] = field(default_factory=Counter)
-
-
-def evaluate(criteria: ClipFilter, records: Sequence[ClipRecord], haystacks: Sequence[str]) -> FilterOutcome:
-    """Apply ``criteria`` to every record in one pass.
-
-    Parameters
-    ----------
-    criteria : ClipFilter
-        The filter.
-    records : sequence of ClipRecord
-        The clips.
-    haystacks : sequence of str
-        Per record, the case-folded text searched (see :attr:`ClipTableModel.haystacks`).
-
-    Returns
-    -------
-    FilterOutcome
-        The row mask and the per-emotion counts.
-    """
-    outcome = FilterOutcome()
-    needle = criteria.search.strip().casefold()
-    for record, haystack in zip(records, haystacks):
-        passes = ((not criteria.speaker or record.speaker == criteria.speaker)
-                  and (not criteria.gender or record.gender == criteria.gender)
-                  and (not criteria.sentence or sentence_key(record) == criteria.sentence)
-                  and needle in haystack)
-        shown = passes and (criteria.emotions is None or record.emotion in criteria.emotions)
-        outcome.accepted.append(shown)
-        outcome.facets[record.emotion] += passes
-        outcome.visible[record.emotion] += shown
-    return outcome
-
-
 class ClipFilterProxy(QSortFilterProxyModel):
     """Filters a :class:`ClipTableModel` by a :class:`ClipFilter`; sorting is the model's own."""
 
@@ -329,7 +271,7 @@ class ClipFilterProxy(QSortFilterProxyModel):
         self.outcome = FilterOutcome()
         self.setSourceModel(self._model)
 
-    def setSourceModel(self, model: ClipTableModel) -> None:  # noqa: N802 (Qt override)
+    def setSourceModel(self, model: ClipTableModel) -> None:
         """Use ``model``; its mask is recomputed on reset, before this proxy re-filters."""
         self._model = model
         model.modelReset.connect(self._evaluate)  # connected first, so it runs first
@@ -358,11 +300,95 @@ class ClipFilterProxy(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def _evaluate(self) -> None:
-        self.outcome = evaluate(self._criteria, self._model.records, self._model.haystacks)
+        searching = bool(self._criteria.search.strip())
+        haystacks = self._model.haystacks() if searching else None
+        self.outcome = evaluate(self._criteria, self._model.records, haystacks)
 
-    def filterAcceptsRow(self, source_row: int, _parent: QModelIndex) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, _parent: QModelIndex) -> bool:
         return self.outcome.accepted[self._model.record_index(source_row)]
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the source model (fast); this proxy keeps its order."""
         self._model.sort(column, order)
+
+
+class ClipTable(QTableView):
+    """The clip table: whole rows selected, compact rows, sorted by the model on header clicks.
+
+    Signals
+    -------
+    return_pressed()
+        Enter/Return on the table (the view's ``activated`` also fires on a single click in
+        some styles, so it is not used).
+    """
+
+    return_pressed = Signal()
+
+    def __init__(self, proxy: ClipFilterProxy) -> None:
+        super().__init__()
+        self.setModel(proxy)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
+
+    def fit_columns(self) -> None:
+        """Give every column but the (stretching) file name a width for its usual contents."""
+        for column, chars in enumerate(WIDTHS):
+            self.setColumnWidth(column, self.fontMetrics().averageCharWidth() * chars + COLUMN_PADDING)
+
+    def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex,
+                    roles: Sequence[int] = ()) -> None:
+        """Repaint only for changes to rows on screen: probing changes thousands of rows off it."""
+        first, last = self.rowAt(0), self.rowAt(self.viewport().height() - 1)
+        if bottom_right.row() >= first and (last < 0 or top_left.row() <= last):
+            super().dataChanged(top_left, bottom_right, list(roles))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.return_pressed.emit()
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+
+class EmotionChecks(QWidget):
+    """One check box per emotion present, with its colour chip and a count; emits ``changed``."""
+
+    changed = Signal()
+    COLUMNS = 4
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.boxes: dict[str, QCheckBox] = {}
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+
+    def set_emotions(self, emotions: Iterable[str]) -> None:
+        """Replace the boxes by one ticked box per emotion, in the canonical order."""
+        for box in self.boxes.values():
+            box.deleteLater()
+        self.boxes = {emotion: QCheckBox(emotion) for emotion in sorted(set(emotions), key=emotion_rank)}
+        for i, (emotion, box) in enumerate(self.boxes.items()):
+            box.setIcon(emotion_icon(emotion))
+            box.setChecked(True)
+            box.toggled.connect(self.changed)
+            self._grid.addWidget(box, i // self.COLUMNS, i % self.COLUMNS)
+
+    def set_counts(self, counts: Counter[str]) -> None:
+        """Show ``counts[emotion]`` next to each emotion."""
+        for emotion, box in self.boxes.items():
+            box.setText(f"{emotion} ({counts[emotion]:,})")
+
+    def checked(self) -> frozenset[str] | None:
+        """Return the ticked emotions, or None when all are ticked (no restriction)."""
+        ticked = frozenset(e for e, box in self.boxes.items() if box.isChecked())
+        return None if len(ticked) == len(self.boxes) else ticked
