@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from servis_gui.core.datasets.probe import AudioInfo
 from servis_gui.core.datasets.records import ClipRecord
 from servis_gui.core.datasets.filtering import ClipFilter, FilterOutcome, emotion_rank, evaluate
-from servis_gui.ui.clip_list import emotion_icon
+from servis_gui.ui.chips import emotion_icon
 
 ROLE = Qt.ItemDataRole
 _TOP = QModelIndex()  # the invisible root: parent of every row

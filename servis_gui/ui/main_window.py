@@ -6,18 +6,19 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QVBoxLayout, QWidget,
 )
 
 from servis_gui.settings import Settings
+from servis_gui.ui.menus import build_menus
 
 log = logging.getLogger(__name__)
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.opus *.mp3 *.aiff *.aif *.au *.caf *.w64);;All files (*)"
-DEMO_NOTICE = ("Synthetic demo voices (espeak-ng with emotion-like prosody), "
-               "not real emotional speech.")
-ZOOM_STEP = 1.5
+HELP = ("Wheel: zoom in time · drag: pan · Shift+drag: select · Space: play/pause (the selection if "
+        "there is one) · Esc: clear selection · Up/Down in the dataset table: next clip · Enter: play it · "
+        "Ctrl+E: same sentence, other emotions · Ctrl+R: record · 1-9 in Compare: play a column · "
+        "drop audio files on the window to open them.")
 
 
 class MainWindow(QMainWindow):
@@ -37,13 +38,15 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self._initial_paths = [str(Path(p).resolve()) for p in paths or []]
-        self.session = self.panes = self.clips = self.params_panel = self.playback = None
-        self._demo_records: dict[str, object] = {}
+        self.session = self.panes = self.library = self.params_panel = self.playback = None
+        self.capture = self.compare = None
+        self._play_when_drawn: str | None = None
         self.setWindowTitle("SERVIS - Speech Emotion Recognition Visualiser")
         self.setAcceptDrops(True)
         self.resize(1280, 820)
         self._build_shell()
-        self._build_actions()
+        self.menus = build_menus(self)
+        self._fill_recent_menus()
         geometry, _state = settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -69,40 +72,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.readout, 1)
         self.statusBar().addPermanentWidget(self.busy)
 
-    def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.open_action = self._action(file_menu, "&Open audio file…", QKeySequence.StandardKey.Open,
-                                        self.choose_file)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        view = self.menuBar().addMenu("&View")
-        self._action(view, "Zoom &in", QKeySequence.StandardKey.ZoomIn, lambda: self.zoom(1 / ZOOM_STEP))
-        self._action(view, "Zoom &out", QKeySequence.StandardKey.ZoomOut, lambda: self.zoom(ZOOM_STEP))
-        self._action(view, "Zoom to &fit", QKeySequence("Ctrl+0"), self.zoom_to_fit)
-        self.view_menu = view
-        play = self.menuBar().addMenu("&Play")
-        self.play_action = self._action(play, "&Play / pause", QKeySequence(Qt.Key.Key_Space),
-                                        self.toggle_play)
-        self._action(play, "&Stop", QKeySequence("Ctrl+."), self.stop_play)
-        self._action(play, "&Clear selection", QKeySequence(Qt.Key.Key_Escape),
-                     lambda: self.session and self.session.set_selection(None))
-        compare = self.menuBar().addMenu("&Compare")
-        self._action(compare, "Same sentence, other &emotions", QKeySequence("Ctrl+E"),
-                     self.compare_same_sentence)
-        help_menu = self.menuBar().addMenu("&Help")
-        self._action(help_menu, "&Mouse and keys", None, self.show_help)
-        self._fill_recent_menu()
-
-    def _action(self, menu, text: str, shortcut, slot) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        self.addAction(action)
-        return action
-
     def finish_setup(self) -> None:
         """Open the first clip, then import pyqtgraph and build panes and docks meanwhile.
 
@@ -110,26 +79,25 @@ class MainWindow(QMainWindow):
         its result is queued and drawn as soon as the event loop runs again.
         """
         from servis_gui.session import Session
+        from servis_gui.ui.library import Library
 
         self.session = Session(self.settings.feature_params())
-        self._demo_records, notice = _scan_demo()
-        first = (self._initial_paths or sorted(self._demo_records) or [None])[0]
+        self.library = Library(self.settings, self.settings.recordings_dir(), self)
+        first = (self._initial_paths or [self.library.first_demo_path()])[0]
         if first:
             self.session.open_clip(first)
         from servis_gui.ui.panes import PaneStack
         from servis_gui.ui.playback_control import PlaybackControl
 
         self.panes = PaneStack(self.session, self.settings.colormap())
-        self._build_tabs()
         self.playback = PlaybackControl()
+        self._build_tabs()
         self._build_docks()
-        self._connect_session()
+        self._connect()
         _geometry, state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
-        self.clips.set_records(list(self._demo_records.values()), notice)
-        for path in self._initial_paths:
-            self.clips.add_file(path)
+        self.library.show_demo()
 
     def _build_tabs(self) -> None:
         from PySide6.QtWidgets import QTabWidget
@@ -149,35 +117,50 @@ class MainWindow(QMainWindow):
         self._central.addWidget(self.tabs, 1)
 
     def _build_docks(self) -> None:
-        from servis_gui.ui.clip_list import ClipList
+        from servis_gui.ui.capture_panel import CapturePanel
         from servis_gui.ui.params_panel import ParamsPanel
 
-        self.clips = ClipList()
-        self.clips.clip_chosen.connect(self._on_clip_chosen)
         self.params_panel = ParamsPanel(self.session.params, self.settings.colormap())
-        self.params_panel.params_changed.connect(self._on_params_changed)
-        self.params_panel.colormap_changed.connect(self._on_colormap_changed)
-        for title, widget, area in (("Clips", self.clips, Qt.DockWidgetArea.LeftDockWidgetArea),
-                                    ("Analysis", self.params_panel, Qt.DockWidgetArea.RightDockWidgetArea)):
-            dock = QDockWidget(title, self)
-            dock.setObjectName(f"dock_{title.lower()}")
-            dock.setWidget(widget)
-            self.addDockWidget(area, dock)
-            self.view_menu.addAction(dock.toggleViewAction())
+        self.capture = CapturePanel(self.settings.recordings_dir(), self.session.params, self.settings.colormap())
+        self.dataset_dock = self._dock("Dataset", self.library.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Analysis", self.params_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.record_dock = self._dock("Record", self.capture, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.record_dock.hide()  # hidden: the microphone (and sounddevice) stay untouched until asked
+        self.menus["record"].addAction(self.capture.record_action)
+        self.menus["record"].addAction(self.record_dock.toggleViewAction())
+        self.capture.record_action.triggered.connect(self.record_dock.show)
 
-    def _connect_session(self) -> None:
-        s = self.session
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower()}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.menus["view"].addAction(dock.toggleViewAction())
+        return dock
+
+    def _connect(self) -> None:
+        s, lib, status = self.session, self.library, self.statusBar()
         s.loading.connect(lambda _p: self.busy.show())
         s.analysis_ready.connect(self._on_analysis_ready)
         s.load_failed.connect(self._on_load_failed)
         s.group_ready.connect(self._on_group_ready)
-        self.compare.message.connect(self.statusBar().showMessage)
-        self.compare.playback.state_changed.connect(lambda on: on and self.playback.stop())
-        self.playback.state_changed.connect(lambda on: on and self.compare.playback.stop())
         self.panes.readout.connect(self.readout.setText)
         self.playback.unavailable.connect(self._on_playback_unavailable)
         self.playback.position_changed.connect(s.set_playhead)
         self.playback.stopped.connect(lambda: s.set_playhead(None))
+        self.compare.message.connect(lambda text: status.showMessage(text, 10000))
+        self.compare.playback.state_changed.connect(lambda on: on and self.playback.stop())
+        self.playback.state_changed.connect(lambda on: on and self.compare.playback.stop())
+        self.params_panel.params_changed.connect(self._on_params_changed)
+        self.params_panel.colormap_changed.connect(self._on_colormap_changed)
+        lib.open_requested.connect(self._on_clip_chosen)
+        lib.play_requested.connect(self.open_and_play)
+        lib.compare_requested.connect(self.compare_paths)
+        lib.take_action.connect(self._on_take_action)
+        lib.message.connect(lambda text: status.showMessage(text, 10000))
+        lib.browser.dataset_opened.connect(lambda *_: self._on_dataset_opened())
+        self.capture.recordings_changed.connect(lib.refresh_recordings)
+        self.capture.message.connect(lambda text: status.showMessage(text, 10000))
 
     # -- user actions -------------------------------------------------------------------------
 
@@ -188,6 +171,15 @@ class MainWindow(QMainWindow):
             return
         self.session.open_clip(path)
 
+    def open_and_play(self, path: str) -> None:
+        """Show ``path`` and play it as soon as it is drawn (Enter in the dataset table)."""
+        current = self.session.analysis
+        if current is not None and current.clip.identity.path == str(Path(path).resolve()):
+            self.toggle_play()
+            return
+        self._play_when_drawn = str(Path(path).resolve())
+        self.open_path(path)
+
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open audio file", "", AUDIO_FILTER)
         if path:
@@ -196,10 +188,8 @@ class MainWindow(QMainWindow):
     def open_user_file(self, path: str) -> None:
         """Open a file the user picked (dialog, drop, recent menu, command line)."""
         path = str(Path(path).resolve())
-        if self.clips is not None:
-            self.clips.add_file(path)
         self.settings.add_recent_file(path)
-        self._fill_recent_menu()
+        self._fill_recent_menus()
         self.open_path(path)
 
     def compare_paths(self, paths: list[str]) -> None:
@@ -208,18 +198,6 @@ class MainWindow(QMainWindow):
             self.busy.show()
             self.session.open_group([str(Path(p).resolve()) for p in paths])
             self.tabs.setCurrentWidget(self.compare)
-
-    def compare_same_sentence(self) -> None:
-        """Compare the current clip with every clip of the same speaker and sentence."""
-        if self.session is None or self.session.analysis is None:
-            return
-        current = self._demo_records.get(self.session.analysis.clip.identity.path)
-        if current is None or not current.sentence_id:
-            self.messages.show_message("The current clip has no sentence label to match.", "info")
-            return
-        same = [path for path, r in sorted(self._demo_records.items())
-                if r.speaker == current.speaker and r.sentence_id == current.sentence_id]
-        self.compare_paths(same)
 
     def zoom(self, factor: float) -> None:
         if self.panes is not None:
@@ -244,10 +222,7 @@ class MainWindow(QMainWindow):
             self.playback.stop()
 
     def show_help(self) -> None:
-        self.messages.show_message(
-            "Wheel: zoom in time · drag: pan · Shift+drag: select · Space: play/pause (the selection "
-            "if there is one) · Esc: clear selection · Ctrl+O: open · Ctrl+0: zoom to fit · "
-            "drop audio files on the window to open them.", "info")
+        self.messages.show_message(HELP, "info")
 
     # -- slots --------------------------------------------------------------------------------
 
@@ -257,67 +232,93 @@ class MainWindow(QMainWindow):
             self.playback.stop()  # another clip: the old one stops
         if self.messages.kind == "error":
             self.messages.clear()
+        path = analysis.clip.identity.path
         self.header.setText(self._describe(analysis))
         self.setWindowTitle(f"{analysis.clip.name} - SERVIS")
-        if self.clips is not None:
-            self.clips.select(analysis.clip.identity.path)
+        self.library.browser.select_path(path)
         if analysis.clip.notes:
             self.statusBar().showMessage("; ".join(analysis.clip.notes), 8000)
         self.panes.viewport().repaint()  # paint now: the scene is drawn in the viewport
-        self.clip_drawn.emit(analysis.clip.identity.path)
+        self.clip_drawn.emit(path)
+        if self._play_when_drawn == path:
+            self._play_when_drawn = None
+            self.toggle_play()
+
+    def _on_load_failed(self, message: str) -> None:
+        self.busy.hide()
+        self._play_when_drawn = None
+        log.warning("load failed: %s", message)
+        self.messages.show_message(message, "error")
+        if self.session.analysis is not None:
+            self.library.browser.select_path(self.session.analysis.clip.identity.path)
 
     def _on_clip_chosen(self, path: str) -> None:
-        """A clip picked in the list: shown in the panes, and next to the pinned reference clip
+        """A clip picked in the table: shown in the panes, and next to the pinned reference clip
         when the Compare tab is open with a pin."""
         self.open_path(path)
         pinned = self.compare.pinned_path
-        if self.tabs.currentWidget() is self.compare and pinned and pinned != path:
+        if self.tabs.currentWidget() is self.compare and pinned and pinned != str(Path(path).resolve()):
             self.compare_paths([pinned, path])
 
     def _on_group_ready(self, pairs) -> None:
         self.busy.hide()
         self.compare.show_group([result for _path, result in pairs],
-                                [self._demo_records.get(path) for path, _result in pairs])
-
-    def _on_load_failed(self, message: str) -> None:
-        self.busy.hide()
-        log.warning("load failed: %s", message)
-        self.messages.show_message(message, "error")
-        if self.clips is not None and self.session.analysis is not None:
-            self.clips.select(self.session.analysis.clip.identity.path)
+                                [self.library.record_for(path) for path, _result in pairs])
 
     def _on_params_changed(self, params) -> None:
         self.settings.set_feature_params(params)
         self.session.set_params(params)
+        self.capture.set_params(params)
 
     def _on_colormap_changed(self, name: str) -> None:
         self.settings.set_colormap(name)
-        self.panes.set_colormap(name)
-        self.compare.set_colormap(name)
+        for view in (self.panes, self.compare, self.capture):
+            view.set_colormap(name)
 
     def _on_playback_unavailable(self, message: str) -> None:
         self.messages.show_message(message, "error")
-        self.play_action.setToolTip(message)
+        self.menus["play"].setToolTip(message)
+
+    def _on_dataset_opened(self) -> None:
+        self.dataset_dock.setWindowTitle(self.library.title)
+        self._fill_recent_menus()
+
+    def _on_take_action(self, action: str, path: str) -> None:
+        self.record_dock.show()
+        if action == "edit":
+            self.capture.edit_take(path)
+        elif action == "delete":
+            self.capture.delete_take(path)
+        elif action.startswith("rename:"):
+            self.capture.rename_take(path, action.split(":", 1)[1])
 
     def _describe(self, analysis) -> str:
         from servis_gui.core.params import DB_REF_LABELS
 
         clip, feats = analysis.clip, analysis.features
-        record = self._demo_records.get(clip.identity.path)
+        record = self.library.record_for(clip.identity.path)
         parts = [f"<b>{clip.name}</b>"]
         if record is not None:
-            parts.append(f"{record.emotion} · {record.speaker} ({record.gender}) · “{record.text}”")
+            gender = f" ({record.gender})" if record.gender else ""
+            text = f" · “{record.text}”" if record.text else ""
+            parts.append(f"{record.emotion} · {record.speaker}{gender}{text}")
         parts.append(f"{clip.duration:.2f} s · {clip.sr} Hz · mel peak {feats.peak_db:.1f} dB re FS")
         parts.append(DB_REF_LABELS[feats.params.db_ref])
-        if record is not None:
+        if self.library.is_demo(clip.identity.path):
             parts.append("<i>synthetic demo voice</i>")
         return " &nbsp;|&nbsp; ".join(parts)
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for path in self.settings.recent_files():
-            self.recent_menu.addAction(path, lambda p=path: self.open_user_file(p))
-        self.recent_menu.setEnabled(bool(self.settings.recent_files()))
+    def _fill_recent_menus(self) -> None:
+        for key, items, slot in (
+            ("recent_files", self.settings.recent_files(), self.open_user_file),
+            ("recent_datasets", self.settings.recent_datasets(),
+             lambda root: self.library and self.library.browser.open_dataset(root)),
+        ):
+            menu = self.menus[key]
+            menu.clear()
+            for item in items:
+                menu.addAction(item, lambda p=item, f=slot: f(p))
+            menu.setEnabled(bool(items))
 
     # -- Qt events ----------------------------------------------------------------------------
 
@@ -327,8 +328,10 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        for path in reversed(files):
-            self.open_user_file(path)
+        if len(files) > 1:
+            self.compare_paths(files[:12])
+        elif files:
+            self.open_user_file(files[0])
         event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
@@ -336,16 +339,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if self.playback is not None:
             self.playback.stop()
-        if self.session is not None:
+            self.compare.playback.stop()
+            self.capture.shutdown()
+            self.library.browser.shutdown()
             self.session.shutdown()
         super().closeEvent(event)
-
-
-def _scan_demo() -> tuple[dict[str, object], str]:
-    """The demo corpus records by path, and the notice to show above them."""
-    from servis_gui.core.datasets import scan_dataset
-    from servis_gui.paths import demo_dir
-
-    records = scan_dataset(demo_dir()).records
-    notice = DEMO_NOTICE if records else f"The demo corpus was not found in {demo_dir()}."
-    return {str(r.path): r for r in records}, notice

@@ -37,3 +37,15 @@ def tone_file(tmp_path):
         return str(path)
 
     return make
+
+
+def demo_paths(window) -> list[str]:
+    """The demo clips the window's library knows, sorted by file name."""
+    return [str(record.path) for record in window.library.demo]
+
+
+def choose_in_browser(window, path: str) -> None:
+    """Make ``path`` the current row of the dataset table, as a click or an arrow key would."""
+    browser = window.library.browser
+    index = browser.proxy.mapFromSource(browser.model.index(browser.model.row_of(path), 0))
+    browser.table.setCurrentIndex(index)

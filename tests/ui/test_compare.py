@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import DEMO
+from tests.ui.conftest import choose_in_browser
 from servis_gui.core.summary import summarise
 
 SIX = ["angry", "happy", "fearful", "sad", "neutral", "disgust"]
@@ -128,7 +129,7 @@ def test_pinned_reference_stays_while_stepping_through_other_clips(grid_window, 
     pinned = view.pinned_path
     assert pinned.endswith("m3_kids_angry.flac")
     for name in ("f3_dogs_sad.flac", "f3_dogs_happy.flac"):
-        grid_window.clips.tree.setCurrentItem(grid_window.clips._find(str(DEMO / name)))
+        choose_in_browser(grid_window, str(DEMO / name))
         qtbot.waitUntil(lambda: len(view.grid.clips) == 2
                         and view.grid.clips[1].analysis.clip.name == name, timeout=10000)
         assert view.grid.clips[0].analysis.clip.identity.path == pinned

@@ -1,0 +1,165 @@
+"""The clip library: which dataset the browser shows, what each clip is, and what to compare.
+
+Wiring between the DatasetBrowser, the demo corpus, "My recordings" and the comparison view;
+the main window only forwards menu actions here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QPoint, Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QWidget
+
+from servis_gui.core.datasets import scan_dataset
+from servis_gui.core.datasets.filtering import emotion_rank
+from servis_gui.core.datasets.records import ClipRecord
+from servis_gui.paths import demo_dir
+from servis_gui.settings import Settings
+from servis_gui.ui.browser import DatasetBrowser
+
+DEMO_NOTICE = ("Synthetic demo voices (espeak-ng with emotion-like prosody), "
+               "not real emotional speech.")
+MAX_COMPARE = 12
+
+
+class Library(QObject):
+    """Owns the browser and remembers every record seen, so any clip can be labelled anywhere.
+
+    Signals
+    -------
+    open_requested(str) : show this clip in the panes
+    play_requested(str) : show and play this clip
+    compare_requested(list) : compare these paths side by side
+    take_action(str, str) : ("edit" | "rename:<stem>" | "delete", path) for the capture panel
+    message(str) : a notice for the status bar
+    """
+
+    open_requested = Signal(str)
+    play_requested = Signal(str)
+    compare_requested = Signal(list)
+    take_action = Signal(str, str)
+    message = Signal(str)
+
+    def __init__(self, settings: Settings, recordings: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.recordings = str(Path(recordings).resolve())
+        self.browser = DatasetBrowser(settings, parent)
+        self.known: dict[str, ClipRecord] = {}
+        self.demo: tuple[ClipRecord, ...] = ()
+        self.root = ""
+        self.title = "Dataset"
+        b = self.browser
+        b.clip_activated.connect(self.open_requested)
+        b.play_requested.connect(self.play_requested)
+        b.message.connect(self.message)
+        b.dataset_opened.connect(self._on_dataset_opened)
+        b.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        b.table.customContextMenuRequested.connect(self._on_context_menu)
+
+    # -- datasets ------------------------------------------------------------------------------
+
+    def show_demo(self) -> None:
+        """Show the bundled synthetic demo corpus (scanned here: it is small)."""
+        result = scan_dataset(demo_dir())
+        self.demo = result.records
+        notice = DEMO_NOTICE if result.records else f"The demo corpus was not found in {demo_dir()}."
+        self.browser.set_records(result, str(demo_dir()), notice)
+
+    def first_demo_path(self) -> str | None:
+        if not self.demo:
+            self.demo = scan_dataset(demo_dir()).records
+        return str(self.demo[0].path) if self.demo else None
+
+    def choose_dataset(self) -> None:
+        root = QFileDialog.getExistingDirectory(self.parent(), "Open dataset folder")
+        if root:
+            self.browser.open_dataset(root)
+
+    def open_recordings(self) -> None:
+        Path(self.recordings).mkdir(parents=True, exist_ok=True)
+        self.browser.open_dataset(self.recordings)
+
+    def refresh_recordings(self, _folder: str = "") -> None:
+        """A take was saved, renamed or deleted: show "My recordings" as it is now."""
+        self.open_recordings()
+
+    def is_demo(self, path: str) -> bool:
+        return Path(path).parent == demo_dir().resolve()
+
+    def record_for(self, path: str) -> ClipRecord | None:
+        return self.known.get(str(Path(path).resolve()))
+
+    # -- comparisons ---------------------------------------------------------------------------
+
+    def compare_selected(self) -> None:
+        records = self.browser.selected_records()
+        if len(records) < 2:
+            self.message.emit("Select 2 to 12 clips in the dataset table first (Ctrl/Shift+click).")
+            return
+        self.compare_requested.emit([str(r.path) for r in records[:MAX_COMPARE]])
+
+    def compare_same_sentence(self, across_speakers: bool = False) -> None:
+        records = self.browser.select_same_sentence(across_speakers)
+        records.sort(key=lambda r: emotion_rank(r.emotion))
+        if records:
+            self.compare_requested.emit([str(r.path) for r in records[:MAX_COMPARE]])
+
+    def compare_with_acted(self, path: str) -> None:
+        """A recording next to the corpus clips (demo and datasets seen) of the same sentence."""
+        take = self.record_for(path)
+        if take is None or not take.text:
+            self.message.emit("Label the take with its sentence first (right-click → Label take…).")
+            return
+        key = _sentence(take.text)
+        acted = sorted((r for p, r in self.known.items() if p != str(Path(path).resolve())
+                        and not p.startswith(self.recordings) and _sentence(r.text) == key),
+                       key=lambda r: (emotion_rank(r.emotion), r.speaker))
+        if not acted:
+            self.message.emit(f"No corpus clip seen so far says “{take.text}”. Open a corpus first.")
+            return
+        self.compare_requested.emit([path] + [str(r.path) for r in acted[: MAX_COMPARE - 1]])
+
+    # -- slots ---------------------------------------------------------------------------------
+
+    def _on_dataset_opened(self, root: str, corpus: str) -> None:
+        self.root = str(Path(root).resolve())
+        result_records = self.browser.model.records
+        self.known.update({str(Path(r.path).resolve()): r for r in result_records})
+        if self.root == str(demo_dir().resolve()):
+            self.title = "Dataset: demo (synthetic voices)"
+        elif self.root == self.recordings:
+            self.title = "Dataset: My recordings"
+        else:
+            self.title = f"Dataset: {Path(root).name} ({corpus})"
+        self.message.emit(f"{self.title}: {len(result_records):,} clips")
+
+    def _on_context_menu(self, pos: QPoint) -> None:
+        index = self.browser.table.indexAt(pos)
+        path = str(self.browser.model.record_at(self.browser.proxy.mapToSource(index).row()).path) \
+            if index.isValid() else ""
+        menu = QMenu(self.browser)
+        menu.addAction("Compare selected clips", self.compare_selected)
+        menu.addAction("Same sentence, other emotions", self.compare_same_sentence)
+        menu.addAction("Same sentence, all speakers", lambda: self.compare_same_sentence(True))
+        if path and str(Path(path).resolve()).startswith(self.recordings):
+            menu.addSeparator()
+            menu.addAction("Compare with acted clips of this sentence", lambda: self.compare_with_acted(path))
+            menu.addAction("Label take…", lambda: self.take_action.emit("edit", path))
+            menu.addAction("Rename take…", lambda: self._rename(path))
+            menu.addAction("Delete take (undo in the Record panel)", lambda: self.take_action.emit("delete", path))
+        menu.exec(self.browser.table.viewport().mapToGlobal(pos))
+
+    def _rename(self, path: str) -> None:
+        stem, ok = QInputDialog.getText(self.browser, "Rename take", "New name:", text=Path(path).stem)
+        if ok and stem.strip():
+            self.take_action.emit(f"rename:{stem.strip()}", path)
+
+
+def _sentence(text: str) -> str:
+    """Compare sentences ignoring case, punctuation and spacing."""
+    return re.sub(r"[^a-z0-9äöüß]+", " ", text.casefold()).strip()
+
+
