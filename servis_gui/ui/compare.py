@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QSplitter, QTableWidget,
-    QTableWidgetItem, QToolButton, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QMenu, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget,
 )
 
 from servis_gui.core.levels import GROUP_REFERENCES
@@ -19,7 +19,8 @@ from servis_gui.ui.playback_control import PlaybackControl
 from servis_gui.workers import Analysis
 
 MAX_CLIPS = 12
-SUMMARY_ROWS = ("emotion", "speaker", "duration", "peak", "RMS", "active speech")
+REFERENCE_SHORT = {"group_max": "loudest clip", "full_scale": "full scale", "clip_max": "each clip's max"}
+SUMMARY_ROWS = ("emotion", "speaker", "file", "duration", "peak", "RMS", "active speech")
 
 
 class CompareView(QWidget):
@@ -35,6 +36,7 @@ class CompareView(QWidget):
     def __init__(self, colormap: str = "magma") -> None:
         super().__init__()
         self.grid = CompareGrid(colormap)
+        self.grid.setToolTip("Click a clip's header, or press 1-9, to play it")
         QTimer.singleShot(1000, self.grid.prepare)  # build the first columns while the user looks
         self.summary = QTableWidget(len(SUMMARY_ROWS), 0)
         self.summary.setVerticalHeaderLabels(list(SUMMARY_ROWS))
@@ -88,12 +90,15 @@ class CompareView(QWidget):
     # -- building ----------------------------------------------------------------------------
 
     def _build_controls(self) -> None:
-        self.layout_mode = _combo([("one column per clip", "columns"), ("one row per clip", "rows")])
-        self.reference = _combo([(text, key) for key, text in GROUP_REFERENCES.items()])
-        self.time_mode = _combo([("common time scale (tempo shows)", "common"),
-                                 ("stretched to the same width", "stretch")])
-        self.pin = QCheckBox("Pin first clip as reference")
-        self.pin.setToolTip("While pinned, choosing another clip in the list compares it with the first one.")
+        self.layout_mode = _combo([("columns", "columns"), ("rows", "rows")],
+                                  "One column per clip, or one row per clip")
+        self.reference = _combo([(REFERENCE_SHORT[key], key) for key in GROUP_REFERENCES],
+                                "What 0 dB means on the shared colour scale:\n" + "\n".join(GROUP_REFERENCES.values()))
+        self.time_mode = _combo([("common scale", "common"), ("stretched", "stretch")],
+                                "Common scale: every clip from 0 s, so tempo differences show.\n"
+                                "Stretched: every clip fills the same width.")
+        self.pin = QCheckBox("Pin first clip")
+        self.pin.setToolTip("While pinned, choosing another clip in the dataset compares it with the first one.")
         self.export_button = QToolButton(text="Export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self)
         menu.addAction("Publication figure (PNG 300 dpi + SVG)…", self._on_export_figure)
@@ -104,13 +109,12 @@ class CompareView(QWidget):
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
-        for label, widget in (("Layout", self.layout_mode), ("Colour scale", self.reference),
+        for label, widget in (("Layout", self.layout_mode), ("dB re", self.reference),
                               ("Time", self.time_mode)):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
         bar.addWidget(self.pin)
         bar.addStretch(1)
-        bar.addWidget(QLabel("Click a header or press 1-9 to play"))
         bar.addWidget(self.export_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.grid)
@@ -138,7 +142,8 @@ class CompareView(QWidget):
         self.summary.setHorizontalHeaderLabels([str(i + 1) for i in range(len(clips))])
         for col, ((rec, _res), clip) in enumerate(zip(self._entries, clips)):
             values = summarise(clip.analysis.clip, clip.analysis.features).as_row()
-            values.update(emotion=clip.emotion, speaker=getattr(rec, "speaker", "") or "-")
+            values.update(emotion=clip.emotion, speaker=getattr(rec, "speaker", "") or "-",
+                          file=clip.analysis.clip.name)
             for row, key in enumerate(SUMMARY_ROWS):
                 self.summary.setItem(row, col, QTableWidgetItem(values[key]))
         self.summary.resizeColumnsToContents()
@@ -150,9 +155,10 @@ class CompareView(QWidget):
         return path
 
     def _on_export_png(self) -> None:
-        if path := self._ask("Export PNG", ".png"):
-            size = self.grid.size()
-            export_png(self.grid, path, size.width() * 2, size.height() * 2, dpi=192)
+        size = self.grid.size()
+        dialog = PngSizeDialog(self, size.width() * 2, size.height() * 2)
+        if dialog.exec() and (path := self._ask("Export PNG", ".png")):
+            export_png(self.grid, path, *dialog.values())
             self.message.emit(f"Saved {path}")
 
     def _on_export_svg(self) -> None:
@@ -172,16 +178,41 @@ class CompareView(QWidget):
             self.message.emit(f"Saved {len(files)} files in {folder}")
 
 
-def _combo(items: list[tuple[str, str]]) -> QComboBox:
-    combo = QComboBox()
+class PngSizeDialog(QDialog):
+    """Asks for the PNG's width and height in pixels and its DPI."""
+
+    def __init__(self, parent: QWidget, width: int, height: int, dpi: int = 200) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("PNG size")
+        self.width_px, self.height_px, self.dpi = (_spin(v, 100, 20000) for v in (width, height, dpi))
+        form = QFormLayout(self)
+        form.addRow("Width (px)", self.width_px)
+        form.addRow("Height (px)", self.height_px)
+        form.addRow("Resolution (dpi)", self.dpi)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[int, int, int]:
+        return self.width_px.value(), self.height_px.value(), self.dpi.value()
+
+
+def _spin(value: int, low: int, high: int) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setValue(value)
+    return spin
+
+
+def _combo(items: list[tuple[str, str]], tooltip: str = "") -> QComboBox:
+    combo = QComboBox(toolTip=tooltip)
     for text, data in items:
         combo.addItem(text, data)
     return combo
 
 
 def _title(record: object | None, analysis: Analysis) -> str:
-    if record is None:
-        return Path(analysis.clip.identity.path).name
-    speaker = getattr(record, "speaker", "")
-    text = getattr(record, "text", "")
-    return " · ".join(part for part in (speaker, f"“{text}”" if text else "", analysis.clip.name) if part)
+    stem = Path(analysis.clip.identity.path).stem
+    speaker = getattr(record, "speaker", "") if record is not None else ""
+    return f"{speaker} · {stem}" if speaker and speaker not in stem else stem

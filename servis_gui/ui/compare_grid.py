@@ -18,6 +18,8 @@ from servis_gui.workers import Analysis
 
 ROWS = ("waveform", "mel", "mfcc")
 PREPARED_COLUMNS = 6
+HEADER_CHARS = 22
+"""A header's text sets its column's minimum width: longer titles are cut (the summary has them)."""
 
 
 @dataclass(frozen=True)
@@ -244,4 +246,5 @@ def _set_visible(column: _Column, visible: bool) -> None:
 def _header_html(clip: GridClip, i: int) -> str:
     chip = f"<span style='color:{colour(clip.emotion)}; font-size:14pt'>■</span>"
     key = f"[{i + 1}] " if i < 9 else ""
-    return f"{chip} <b>{key}{clip.emotion}</b><br><span style='font-size:8pt'>{clip.title}</span>"
+    title = clip.title if len(clip.title) <= HEADER_CHARS else clip.title[: HEADER_CHARS - 1] + "…"
+    return f"{chip} <b>{key}{clip.emotion}</b><br><span style='font-size:8pt'>{title}</span>"

@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
 
         self.header = QLabel("Loading SERVIS…")
         self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
         self.messages = MessageBar()
         self._central = QVBoxLayout()
         self._central.setContentsMargins(4, 4, 4, 4)
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.record_dock.hide()  # hidden: the microphone (and sounddevice) stay untouched until asked
         self.menus["record"].addAction(self.capture.record_action)
         self.menus["record"].addAction(self.record_dock.toggleViewAction())
+        self.menus["record"].addAction("Recordings &folder…", self.choose_recordings_dir)
         self.capture.record_action.triggered.connect(self.record_dock.show)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -191,6 +193,18 @@ class MainWindow(QMainWindow):
         self.settings.add_recent_file(path)
         self._fill_recent_menus()
         self.open_path(path)
+
+    def choose_recordings_dir(self) -> None:
+        """Record into another folder from the next take on (remembered)."""
+        folder = QFileDialog.getExistingDirectory(self, "Recordings folder", self.settings.recordings_dir())
+        if folder:
+            self.set_recordings_dir(folder)
+
+    def set_recordings_dir(self, folder: str) -> None:
+        self.settings.set_recordings_dir(folder)
+        self.capture.set_folder(folder)
+        self.library.recordings = str(Path(folder).resolve())
+        self.statusBar().showMessage(f"Takes now go to {folder}", 8000)
 
     def compare_paths(self, paths: list[str]) -> None:
         """Open ``paths`` side by side in the Compare tab (analysed in the background)."""

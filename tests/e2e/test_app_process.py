@@ -28,17 +28,20 @@ def test_start_up_path_imports_no_heavy_modules():
 
 
 @pytest.mark.xvfb
-def test_screenshot_of_the_main_window_under_xvfb(tmp_path):
+@pytest.mark.parametrize(("view", "png"), [(None, "main-window-xvfb.png"),
+                                            ("--compare", "compare-grid-xvfb.png")])
+def test_screenshot_under_xvfb(view, png):
     display = os.environ.get("SERVIS_XVFB_DISPLAY")
     if not display:
         if os.environ.get("CI"):
             pytest.fail("CI must provide Xvfb (SERVIS_XVFB_DISPLAY from scripts/test.sh)")
         pytest.skip("no Xvfb display (run through scripts/test.sh)")
-    out_png = REPO / "artifacts" / "main-window-xvfb.png"
+    out_png = REPO / "artifacts" / png
     out_png.parent.mkdir(exist_ok=True)
+    out_png.unlink(missing_ok=True)
     env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
-    proc = subprocess.run([sys.executable, "scripts/screenshot.py", str(out_png)], capture_output=True,
-                          text=True, timeout=120, env=env, cwd=REPO)
+    args = [sys.executable, "scripts/screenshot.py", str(out_png)] + ([view] if view else [])
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     from PySide6.QtGui import QImage
 
