@@ -37,3 +37,19 @@ def test_selection_plays_only_that_part(window, qtbot):
     qtbot.waitUntil(lambda: not window.playback.playing, timeout=5000)
     heard = [p for p in positions if p == p and p is not None]
     assert heard and min(heard) >= 0.5 and max(heard) <= 0.81
+
+
+def test_enter_in_the_dataset_table_shows_and_plays_the_clip(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from tests.conftest import DEMO
+    from tests.ui.conftest import choose_in_browser
+
+    target = str(DEMO / "m3_dogs_happy.flac")
+    choose_in_browser(window, target)
+    table = window.library.browser.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.playback.playing, timeout=10000)
+    assert window.session.analysis.clip.identity.path == target
+    window.stop_play()
