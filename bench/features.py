@@ -1,7 +1,8 @@
 """Our feature pipeline vs the seed pipeline (librosa.load + melspectrogram + power_to_db + mfcc).
 
-Both run on the same demo files in the same process, after one warm-up pass (steady state);
-then each runs once more as a fresh process with an empty numba cache (first launch).
+Both run on the same demo files in the same process, after one warm-up pass (steady state),
+one clip at a time and on two threads (as the worker analyses comparison groups); then each
+runs once more as a fresh process with an empty numba cache (first launch).
 Usage: python bench/features.py [passes]
 """
 
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -38,11 +40,11 @@ def seed(path: Path) -> np.ndarray:
     return mel_db
 
 
-def clips_per_second(fn, files: list[Path], passes: int) -> float:
+def clips_per_second(fn, files: list[Path], passes: int, threads: int = 1) -> float:
     start = time.perf_counter()
-    for _ in range(passes):
-        for path in files:
-            fn(path)
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in range(passes):
+            list(pool.map(fn, files))
     return passes * len(files) / (time.perf_counter() - start)
 
 
@@ -63,9 +65,13 @@ def main(passes: int = 3) -> None:
     worst = max(float(np.abs(ours(p) - seed(p)).max()) for p in files)
     ours_rate = clips_per_second(ours, files, passes)
     seed_rate = clips_per_second(seed, files, passes)
+    pool_rate = clips_per_second(ours, files, passes, threads=2)
+    seed_pool = clips_per_second(seed, files, passes, threads=2)
     print(f"{len(files)} demo clips x {passes} passes, steady state (same process, after warm-up)")
     print(f"  seed (librosa) : {seed_rate:7.1f} clips/s")
     print(f"  SERVIS (numpy) : {ours_rate:7.1f} clips/s   ratio {ours_rate / seed_rate:.2f}x")
+    print(f"  2 threads (the worker's comparison groups): SERVIS {pool_rate:.1f} clips/s, "
+          f"seed {seed_pool:.1f} clips/s; SERVIS 2 threads / seed 1 thread = {pool_rate / seed_rate:.2f}x")
     print(f"  largest mel dB difference between the two: {worst:.2e} dB")
     seed_cold, ours_cold = cold_process_seconds("seed"), cold_process_seconds("ours")
     print(f"fresh process, empty numba cache, all {len(files)} clips once:")

@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         self.session = self.panes = self.library = self.params_panel = self.playback = None
         self.capture = self.compare = None
         self._play_when_drawn: str | None = None
+        self._warmed = False
         self.setWindowTitle("SERVIS - Speech Emotion Recognition Visualiser")
         self.setAcceptDrops(True)
         self.resize(1280, 820)
@@ -253,6 +254,9 @@ class MainWindow(QMainWindow):
         if analysis.clip.notes:
             self.statusBar().showMessage("; ".join(analysis.clip.notes), 8000)
         self.panes.viewport().repaint()  # paint now: the scene is drawn in the viewport
+        if not self._warmed:
+            self._warmed = True
+            self.session.worker.warm_up()
         self.clip_drawn.emit(path)
         if self._play_when_drawn == path:
             self._play_when_drawn = None
