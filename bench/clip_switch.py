@@ -37,13 +37,21 @@ def three_second_clips(folder: Path) -> list[str]:
 
 
 def switch_ms(window, path: str) -> float:
+    """Request ``path`` and wait until the panes have painted it (``clip_drawn``)."""
     loop = QEventLoop()
-    done = lambda p: p == path and loop.quit()  # noqa: E731
+    drawn: list[str] = []
+
+    def done(p: str) -> None:
+        drawn.append(p)
+        loop.quit()
+
     window.clip_drawn.connect(done)
-    QTimer.singleShot(30000, loop.quit)
+    timeout = QTimer(singleShot=True, interval=30000)
+    timeout.timeout.connect(loop.quit)
+    timeout.start()
     start = time.perf_counter()
     window.open_path(path)
-    if window.session.analysis is None or window.session.analysis.clip.identity.path != path:
+    while path not in drawn and timeout.isActive():
         loop.exec()
     elapsed = (time.perf_counter() - start) * 1000
     window.clip_drawn.disconnect(done)

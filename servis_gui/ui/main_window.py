@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         s.load_failed.connect(self._on_load_failed)
         s.group_ready.connect(self._on_group_ready)
         self.panes.readout.connect(self.readout.setText)
+        self.panes.drawn.connect(self._on_panes_drawn)
         self.playback.unavailable.connect(self._on_playback_unavailable)
         self.playback.position_changed.connect(s.set_playhead)
         self.playback.stopped.connect(lambda: s.set_playhead(None))
@@ -253,14 +254,15 @@ class MainWindow(QMainWindow):
         self.library.browser.select_path(path)
         if analysis.clip.notes:
             self.statusBar().showMessage("; ".join(analysis.clip.notes), 8000)
-        self.panes.viewport().repaint()  # paint now: the scene is drawn in the viewport
-        if not self._warmed:
-            self._warmed = True
-            self.session.worker.warm_up()
-        self.clip_drawn.emit(path)
         if self._play_when_drawn == path:
             self._play_when_drawn = None
             self.toggle_play()
+
+    def _on_panes_drawn(self) -> None:
+        if not self._warmed:
+            self._warmed = True
+            self.session.worker.warm_up()
+        self.clip_drawn.emit(self.session.analysis.clip.identity.path)
 
     def _on_load_failed(self, message: str) -> None:
         self.busy.hide()

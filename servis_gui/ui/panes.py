@@ -46,14 +46,17 @@ class PaneStack(pg.GraphicsLayoutWidget):
     Signals
     -------
     readout(str) : what is under the mouse (time, amplitude / Hz and dB / coefficient and value)
+    drawn() : the first paint after ``show_analysis`` has finished: the clip is on screen
     """
 
     readout = Signal(str)
+    drawn = Signal()
 
     def __init__(self, session: Session, colormap: str = "magma") -> None:
         super().__init__()
         self.session = session
         self.analysis: Analysis | None = None
+        self._awaiting_paint = False
         self.wave = self._add_plot(0, "Amplitude")
         self.mel = self._add_plot(1, "Frequency (Hz)")
         self.mfcc = self._add_plot(2, "MFCC")
@@ -100,6 +103,13 @@ class PaneStack(pg.GraphicsLayoutWidget):
             self.wave.setXRange(0.0, clip.duration, padding=0.0)
         self.show_selection(self.session.selection)
         self.show_playhead(self.session.playhead)
+        self._awaiting_paint = True
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        if self._awaiting_paint:
+            self._awaiting_paint = False
+            self.drawn.emit()
 
     def show_cursor(self, t: float) -> None:
         for line in self.cursors:

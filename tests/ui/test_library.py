@@ -53,6 +53,7 @@ def recordings_window(qtbot, tmp_path):
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     settings.set_recordings_dir(str(folder))
     win = MainWindow(settings)
+    win.show()
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.clip_drawn, timeout=30000):
         win.finish_setup()

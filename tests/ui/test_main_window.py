@@ -124,6 +124,7 @@ def test_command_line_file_is_opened_and_listed(qtbot, settings, tone_file):
 
     path = tone_file("arg.wav")
     win = MainWindow(settings, [path])
+    win.show()
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.clip_drawn, timeout=30000):
         win.finish_setup()
