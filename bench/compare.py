@@ -69,7 +69,9 @@ def main(repeats: int = 5) -> None:
     groups = [clips[6 * r:6 * r + 6] for r in range(repeats)]
     uncached = [open_grid_ms(window, g) for g in groups]
     cached = [open_grid_ms(window, g) for g in groups]
+    window.tabs.setCurrentIndex(0)  # the panes must be visible to be drawn
     single = [switch_ms(window, p) for p in clips[6 * repeats:6 * repeats + 1] + clips[1:repeats]]
+    window.tabs.setCurrentWidget(window.compare)
     frames = zoom_frame_ms(window.compare.grid)
     print(f"6-clip grid of 3.0 s clips, window 1800x1050, {os.environ['QT_QPA_PLATFORM']}, {repeats} groups")
     print(f"  open grid, features computed : median {statistics.median(uncached):6.1f} ms   max {max(uncached):6.1f} ms")
