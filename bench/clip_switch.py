@@ -38,26 +38,33 @@ def three_second_clips(folder: Path) -> list[str]:
     return paths
 
 
-def switch_ms(window, path: str) -> float:
-    """Request ``path`` and wait until the panes have painted it (``clip_drawn``)."""
+def wait_for(signal, trigger, done) -> float:
+    """Call ``trigger()``, run the event loop until ``done(*args)`` is true for an emission of
+    ``signal`` (or 30 s pass), and return the milliseconds it took."""
     loop = QEventLoop()
-    drawn: list[str] = []
+    hits: list[bool] = []
 
-    def done(p: str) -> None:
-        drawn.append(p)
-        loop.quit()
+    def check(*args) -> None:
+        if done(*args):
+            hits.append(True)
+            loop.quit()
 
-    window.clip_drawn.connect(done)
+    signal.connect(check)
     timeout = QTimer(singleShot=True, interval=30000)
     timeout.timeout.connect(loop.quit)
     timeout.start()
     start = time.perf_counter()
-    window.open_path(path)
-    while path not in drawn and timeout.isActive():
+    trigger()
+    while not hits and timeout.isActive():
         loop.exec()
     elapsed = (time.perf_counter() - start) * 1000
-    window.clip_drawn.disconnect(done)
+    signal.disconnect(check)
     return elapsed
+
+
+def switch_ms(window, path: str) -> float:
+    """Request ``path`` and wait until the panes have painted it (``clip_drawn``)."""
+    return wait_for(window.clip_drawn, lambda: window.open_path(path), lambda drawn: drawn == path)
 
 
 def _idle(ms: int) -> None:

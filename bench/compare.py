@@ -21,21 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from clip_switch import switch_ms, three_second_clips  # noqa: E402
+from clip_switch import switch_ms, three_second_clips, wait_for  # noqa: E402
 
 
 def open_grid_ms(window, paths: list[str]) -> float:
-    loop = QEventLoop()
-    window.session.group_ready.connect(lambda _pairs: QTimer.singleShot(0, loop.quit))
-    QTimer.singleShot(30000, loop.quit)
+    """Request a comparison group and wait until its grid is shown and painted."""
+    elapsed = wait_for(window.session.group_ready, lambda: window.compare_paths(paths), lambda _pairs: True)
     start = time.perf_counter()
-    window.compare_paths(paths)
-    loop.exec()
     window.compare.grid.viewport().repaint()
-    elapsed = (time.perf_counter() - start) * 1000
-    window.session.group_ready.disconnect()
-    window.session.group_ready.connect(window._on_group_ready)
-    return elapsed
+    return elapsed + (time.perf_counter() - start) * 1000
 
 
 def zoom_frame_ms(grid, steps: int = 40) -> list[float]:
