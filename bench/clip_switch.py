@@ -79,19 +79,25 @@ def percentiles(values: list[float]) -> str:
     return f"p50 {statistics.median(values):6.1f} ms   p95 {q[18]:6.1f} ms   max {max(values):6.1f} ms"
 
 
-def main(switches: int = 50) -> None:
+def bench_window(width: int, height: int):
+    """A shown main window with throw-away settings, and the 3 s clips (first one opened)."""
     from servis_gui.app import _configure_pyqtgraph
     from servis_gui.settings import Settings
     from servis_gui.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
+    bench_window.app = QApplication.instance() or QApplication([])
     _configure_pyqtgraph()
     folder = Path(tempfile.mkdtemp(prefix="servis-bench-"))
     clips = three_second_clips(folder)
     window = MainWindow(Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)), [clips[0]])
-    window.resize(1600, 1000)
+    window.resize(width, height)
     window.show()
     window.finish_setup()
+    return window, clips
+
+
+def main(switches: int = 50) -> None:
+    window, clips = bench_window(1600, 1000)
     for path in clips:  # warm-up: every clip analysed once and cached
         switch_ms(window, path)
     _idle(2500)  # start-up idle work (the comparison grid prepares its columns) is over

@@ -11,17 +11,14 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from clip_switch import switch_ms, three_second_clips, wait_for  # noqa: E402
+from clip_switch import _idle, bench_window, switch_ms, wait_for  # noqa: E402
 
 
 def open_grid_ms(window, paths: list[str]) -> float:
@@ -44,22 +41,9 @@ def zoom_frame_ms(grid, steps: int = 40) -> list[float]:
 
 
 def main(repeats: int = 5) -> None:
-    from servis_gui.app import _configure_pyqtgraph
-    from servis_gui.settings import Settings
-    from servis_gui.ui.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication([])
-    _configure_pyqtgraph()
-    folder = Path(tempfile.mkdtemp(prefix="servis-bench-"))
-    clips = three_second_clips(folder)
-    window = MainWindow(Settings(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)), [clips[0]])
-    window.resize(1800, 1050)
-    window.show()
-    window.finish_setup()
+    window, clips = bench_window(1800, 1050)
     switch_ms(window, clips[0])
-    idle = QEventLoop()
-    QTimer.singleShot(2500, idle.quit)  # start-up idle time: the grid prepares its columns
-    idle.exec()
+    _idle(2500)  # start-up idle time: the grid prepares its columns
     groups = [clips[6 * r:6 * r + 6] for r in range(repeats)]
     uncached = [open_grid_ms(window, g) for g in groups]
     cached = [open_grid_ms(window, g) for g in groups]

@@ -94,6 +94,10 @@ class Library(QObject):
     def is_demo(self, path: str) -> bool:
         return Path(path).parent == demo_dir().resolve()
 
+    def is_recording(self, path: str) -> bool:
+        """Is ``path`` a take in the recordings folder?"""
+        return Path(path).resolve().parent == Path(self.recordings)
+
     def record_for(self, path: str) -> ClipRecord | None:
         return self.known.get(str(Path(path).resolve()))
 
@@ -119,8 +123,8 @@ class Library(QObject):
             self.message.emit("Label the take with its sentence first (right-click → Label take…).")
             return
         key = _sentence(take.text)
-        acted = sorted((r for p, r in self.known.items() if p != str(Path(path).resolve())
-                        and not p.startswith(self.recordings) and _sentence(r.text) == key),
+        acted = sorted((r for p, r in self.known.items() if not self.is_recording(p)
+                        and _sentence(r.text) == key),
                        key=lambda r: (emotion_rank(r.emotion), r.speaker))
         if not acted:
             self.message.emit(f"No corpus clip seen so far says “{take.text}”. Open a corpus first.")
@@ -149,7 +153,7 @@ class Library(QObject):
         menu.addAction("Compare selected clips", self.compare_selected)
         menu.addAction("Same sentence, other emotions", self.compare_same_sentence)
         menu.addAction("Same sentence, all speakers", lambda: self.compare_same_sentence(True))
-        if path and str(Path(path).resolve()).startswith(self.recordings):
+        if path and self.is_recording(path):
             menu.addSeparator()
             menu.addAction("Compare with acted clips of this sentence", lambda: self.compare_with_acted(path))
             menu.addAction("Label take…", lambda: self.take_action.emit("edit", path))
