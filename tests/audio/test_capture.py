@@ -62,6 +62,12 @@ def test_a_played_chirp_is_recorded_into_the_take_and_the_live_ring(tmp_path):
     capture.start(None, 16000)
     capture.start_take(tmp_path / "take.wav")
     live = []
+    # PortAudio's start() returns before PulseAudio sends the first block: play only once sound arrives,
+    # or the take misses the chirp's first samples.
+    deadline = time.monotonic() + 4.0
+    while capture.take_frames == 0 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert capture.take_frames > 0, "the microphone sent nothing within 4 s"
     player = play(tmp_path / "chirp.wav")
     deadline = time.monotonic() + 4.0
     while time.monotonic() < deadline:
