@@ -57,9 +57,7 @@ class MainWindow(QMainWindow):
     def _build_shell(self) -> None:
         from servis_gui.ui.message_bar import MessageBar
 
-        self.header = QLabel("Loading SERVIS…")
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setWordWrap(True)
+        self.header = _clip_header()
         self.messages = MessageBar()
         self._central = QVBoxLayout()
         self._central.setContentsMargins(4, 4, 4, 4)
@@ -250,6 +248,7 @@ class MainWindow(QMainWindow):
             self.messages.clear()
         path = analysis.clip.identity.path
         self.header.setText(self._describe(analysis))
+        self.header.setToolTip(self.header.text())
         self.setWindowTitle(f"{analysis.clip.name} - SERVIS")
         self.library.browser.select_path(path)
         if analysis.clip.notes:
@@ -317,16 +316,16 @@ class MainWindow(QMainWindow):
 
         clip, feats = analysis.clip, analysis.features
         record = self.library.record_for(clip.identity.path)
-        parts = [f"<b>{clip.name}</b>"]
+        labels = [f"<b>{clip.name}</b>"]
         if record is not None:
             gender = f" ({record.gender})" if record.gender else ""
             text = f" · “{record.text}”" if record.text else ""
-            parts.append(f"{record.emotion} · {record.speaker}{gender}{text}")
-        parts.append(f"{clip.duration:.2f} s · {clip.sr} Hz · mel peak {feats.peak_db:.1f} dB re FS")
-        parts.append(DB_REF_LABELS[feats.params.db_ref])
+            labels.append(f"{record.emotion} · {record.speaker}{gender}{text}")
+        details = [f"{clip.duration:.2f} s · {clip.sr} Hz · mel peak {feats.peak_db:.1f} dB re FS",
+                   DB_REF_LABELS[feats.params.db_ref]]
         if self.library.is_demo(clip.identity.path):
-            parts.append("<i>synthetic demo voice</i>")
-        return " &nbsp;|&nbsp; ".join(parts)
+            details.append("<i>synthetic demo voice</i>")
+        return " &nbsp;|&nbsp; ".join(labels) + "<br>" + " &nbsp;|&nbsp; ".join(details)
 
     def _fill_recent_menus(self) -> None:
         for key, items, slot in (
@@ -364,3 +363,19 @@ class MainWindow(QMainWindow):
             self.library.browser.shutdown()
             self.session.shutdown()
         super().closeEvent(event)
+
+
+def _clip_header() -> QLabel:
+    """The two-line clip description above the panes.
+
+    Its height never changes (long text is cut at the right edge, the tooltip has all of it):
+    a header that wrapped to one line for one clip and two for the next moved the panes and made
+    every switch repaint and re-layout the whole stack.
+    """
+    from PySide6.QtWidgets import QSizePolicy
+
+    header = QLabel("Loading SERVIS…")
+    header.setTextFormat(Qt.TextFormat.RichText)
+    header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+    header.setFixedHeight(2 * header.fontMetrics().lineSpacing() + 6)
+    return header

@@ -130,3 +130,18 @@ def test_command_line_file_is_opened_and_listed(qtbot, settings, tone_file):
         win.finish_setup()
     assert win.session.analysis.clip.name == "arg.wav"
     win.close()
+
+
+def test_the_panes_keep_their_place_whatever_the_header_says(window, qtbot, tone_file):
+    """A header that wraps differently per clip would move the panes (and repaint all of them)."""
+    window.resize(900, 700)
+    qtbot.wait(50)
+    long_name = tone_file(name="a_take_with_a_very_long_descriptive_name_" * 4 + ".wav")
+    geometries, tooltips = [], []
+    for path in (tone_file(name="t.wav"), long_name, demo_paths(window)[3]):
+        with qtbot.waitSignal(window.clip_drawn, timeout=10000):
+            window.open_path(path)
+        geometries.append(window.panes.geometry())
+        tooltips.append(window.header.toolTip())
+    assert geometries[0] == geometries[1] == geometries[2]
+    assert "very_long" in tooltips[1] and "<br>" in tooltips[2]
