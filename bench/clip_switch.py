@@ -2,8 +2,10 @@
 
 Measures 50 switches with features cached (browsing back and forth), 50 with new parameters
 (computed by the worker) back to back, and 50 computed at key-repeat pace (33 ms of idle event
-loop before each, as when holding Down). Baseline in the same run: a plain repaint of the panes
-with nothing changed, and the seed pipeline (librosa) computing one clip.
+loop before each, as when holding Down). Then the way people skim a corpus: the clips opened as a
+dataset, 50 Down/Up presses in its table, key press -> all panes drawn (new parameters, then
+cached). Baseline in the same run: a plain repaint of the panes with nothing changed, and the
+seed pipeline (librosa) computing one clip.
 Usage: python bench/clip_switch.py [switches]
 """
 
@@ -110,6 +112,9 @@ def main(switches: int = 50) -> None:
     for path in order:
         _idle(KEY_REPEAT_MS)
         paced.append(switch_ms(window, path))
+    open_as_dataset(window, clips)
+    window.session.set_params(window.session.params.with_changes(n_mels=80))
+    arrows = {label: arrow_keys_ms(window, switches) for label in ("computed", "cached")}
     repaint = []
     for _ in range(switches):
         start = time.perf_counter()
@@ -120,10 +125,38 @@ def main(switches: int = 50) -> None:
     print(f"  cached features     : {percentiles(cached)}")
     print(f"  computed by worker  : {percentiles(computed)}   (back to back)")
     print(f"  computed, key-repeat pace ({KEY_REPEAT_MS} ms apart): {percentiles(paced)}")
+    for label, times in arrows.items():
+        print(f"  Down/Up in the dataset table, key -> panes drawn, {label:8s}: {percentiles(times)}")
     print(f"  baseline repaint only: {percentiles(repaint)}")
     print(f"  baseline seed pipeline compute (librosa, warm): {seed:.1f} ms per clip")
     print(f"  p95 computed switch / seed compute = {statistics.quantiles(computed, n=20)[18] / seed:.2f}x")
     window.close()
+
+
+def arrow_keys_ms(window, presses: int) -> list[float]:
+    """Press Down (Up at the last row) in the dataset table ``presses`` times; each press ->
+    ``clip_drawn``. Call first right after a parameter change (computed), again for cached."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    table = window.library.browser.table
+    table.setFocus()
+    key, times = Qt.Key.Key_Down, []
+    for _ in range(presses):
+        row = table.currentIndex().row()
+        if row in (0, table.model().rowCount() - 1):
+            key = Qt.Key.Key_Down if row == 0 else Qt.Key.Key_Up
+        times.append(wait_for(window.clip_drawn, lambda k=key: QTest.keyClick(table, k), lambda _p: True))
+    return times
+
+
+def open_as_dataset(window, clips: list[str]) -> None:
+    """Show the clips' folder in the dataset browser, first row current."""
+    browser = window.library.browser
+    wait_for(browser.dataset_opened, lambda: browser.open_dataset(str(Path(clips[0]).parent)),
+             lambda *_: True)
+    browser.table.setCurrentIndex(browser.table.model().index(0, 0))
+    _idle(300)
 
 
 def seed_ms(path: str) -> float:
