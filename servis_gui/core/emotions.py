@@ -74,18 +74,21 @@ _SYNONYMS: dict[str, str] = {
 }
 
 
-def canonical(label: str | None) -> str:
+def canonical(label: str | None, unrecognised: str = UNKNOWN) -> str:
     """Map a raw label to the canonical vocabulary.
 
     Parameters
     ----------
     label : str or None
         A raw emotion label as a corpus or user wrote it (case and separators are ignored).
+    unrecognised : str
+        What a non-empty label outside the vocabulary maps to: ``"unknown"`` for a corpus code,
+        ``"other"`` for words a person typed (``"nervous"``), which the raw label keeps.
 
     Returns
     -------
     str
-        One of ``CANONICAL + EXTRAS``; ``"unknown"`` when the label is not recognised.
+        One of ``CANONICAL + EXTRAS``; ``"unknown"`` when the label is empty.
 
     Notes
     -----
@@ -95,7 +98,7 @@ def canonical(label: str | None) -> str:
     if not label:
         return UNKNOWN
     key = label.strip().lower().replace("-", "_").replace(" ", "_")
-    return _SYNONYMS.get(key, UNKNOWN)
+    return _SYNONYMS.get(key, unrecognised) if key else UNKNOWN
 
 
 def colour(emotion: str) -> str:

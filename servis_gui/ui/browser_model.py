@@ -47,7 +47,7 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 WIDTHS = (11, 8, 7, 30, 9, 11, 9, 10)  # in average characters; the file name column stretches
 COLUMN_PADDING = 16
 _FIELDS: dict[Column, Callable[[ClipRecord], str]] = {
-    Column.EMOTION: lambda r: r.emotion,
+    Column.EMOTION: lambda r: r.emotion_text,
     Column.SPEAKER: lambda r: r.speaker,
     Column.GENDER: lambda r: r.gender,
     Column.SENTENCE: lambda r: r.text or r.sentence_id,

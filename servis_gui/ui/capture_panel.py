@@ -7,7 +7,6 @@ draws them (no Qt in the audio callback). sounddevice is imported when the panel
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 
@@ -16,11 +15,8 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,11 +25,12 @@ from PySide6.QtWidgets import (
 from servis_gui.audio.capture import Recorder, list_input_devices, supported_rates
 from servis_gui.audio.playback import AudioUnavailable
 from servis_gui.core import recording as rec
-from servis_gui.core.emotions import CANONICAL
+from servis_gui.core.datasets.records import plural
 from servis_gui.core.errors import ServisError
 from servis_gui.core.live import level_meter
 from servis_gui.core.params import FeatureParams
 from servis_gui.ui.live_view import LevelMeter, LiveView
+from servis_gui.ui.take_form import TakeForm
 
 TICK_MS = 25
 PREFERRED_RATE = 48000
@@ -53,41 +50,6 @@ def _reports_errors(method: Callable[..., None]) -> Callable[..., None]:
             panel._say(str(exc))
 
     return wrapper
-
-
-class TakeForm(QGroupBox):
-    """The labels of one take: intended emotion, speaker, sentence, notes; Save or Discard."""
-
-    def __init__(self) -> None:
-        super().__init__("Label the take", visible=False)
-        self.emotion = QComboBox(editable=True)
-        self.emotion.addItems(CANONICAL)
-        self.speaker, self.sentence, self.notes = QLineEdit(), QLineEdit(), QLineEdit()
-        self.save, self.discard = QPushButton("Save"), QPushButton("Discard")
-        form = QFormLayout(self)
-        for label, widget in (("Intended emotion", self.emotion), ("Speaker", self.speaker),
-                              ("Sentence", self.sentence), ("Notes", self.notes)):
-            form.addRow(label, widget)
-        form.addRow(_row((QWidget(), 1), self.discard, self.save))
-        self.take: rec.TakeInfo | None = None
-
-    def edit(self, take: rec.TakeInfo) -> None:
-        """Show ``take``'s labels (the speaker stays from the previous take when it has none)."""
-        self.take = take
-        self.setTitle(f"Label {take.file.name} ({take.duration:.1f} s)")
-        if take.emotion:
-            self.emotion.setCurrentText(take.emotion)
-        self.speaker.setText(take.speaker or self.speaker.text())
-        self.sentence.setText(take.text)
-        self.notes.setText(take.notes)
-        self.show()
-
-    def labelled(self) -> rec.TakeInfo:
-        """The take with the labels as entered (an edited sentence loses its prompt id)."""
-        text = self.sentence.text().strip()
-        return replace(self.take, emotion=self.emotion.currentText().strip(), text=text,
-                       sentence_id=self.take.sentence_id if text == self.take.text else "",
-                       speaker=self.speaker.text().strip(), notes=self.notes.text().strip())
 
 
 class CapturePanel(QWidget):
@@ -336,15 +298,16 @@ class CapturePanel(QWidget):
             return
         take = self.form.labelled()
         rec.save_take(take.file.parent, take)
-        self.form.hide()
+        self.form.next()
         if index := self.prompt.currentIndex():  # the next prompt, after "No prompt"
             self.prompt.setCurrentIndex(index % (self.prompt.count() - 1) + 1)
         self.take_saved.emit(str(take.file))
         self._changed(f"Saved {take.file.name} as {take.emotion or 'unlabelled'}.")
 
     def _on_discard(self) -> None:
-        self.form.hide()
-        self.delete_take(str(self.form.take.file))
+        take = self.form.take
+        self.form.next()
+        self.delete_take(str(take.file))
 
     def _on_prompt_changed(self) -> None:
         prompt = self.prompt.currentData()
@@ -360,10 +323,11 @@ class CapturePanel(QWidget):
 
     @_reports_errors
     def _on_recover(self) -> None:
-        for take in self.recorder.recover():
-            self.form.edit(take)
+        takes = self.recorder.recover()
+        if takes:
+            self.form.edit(*takes)
         self._offer_recovery()
-        self._changed("Recovered: label the take below.")
+        self._changed(f"Recovered {plural(len(takes), 'take')}: label below.")
 
     @_reports_errors
     def _on_drop_unfinished(self) -> None:

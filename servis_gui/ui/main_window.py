@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
         if record is not None:
             gender = f" ({record.gender})" if record.gender else ""
             text = f" · “{record.text}”" if record.text else ""
-            labels.append(f"{record.emotion} · {record.speaker}{gender}{text}")
+            labels.append(f"{record.emotion_text} · {record.speaker}{gender}{text}")
         details = [f"{clip.duration:.2f} s · {clip.sr} Hz · mel peak {feats.peak_db:.1f} dB re FS",
                    DB_REF_LABELS[feats.params.db_ref]]
         if self.library.is_demo(clip.identity.path):

@@ -59,7 +59,8 @@ def test_takes_scan_as_a_dataset_with_their_labels(tmp_path):
     a, b = result.records
     assert (a.emotion, a.speaker, a.sentence_id, a.text) == ("happy", "ana", "01", STATEMENTS["01"])
     assert a.extra_value("notes") == "first try, a bit loud" and a.extra_value("sr") == str(SR)
-    assert (b.emotion, b.raw_label) == ("unknown", "nervous")
+    assert (b.emotion, b.raw_label, b.emotion_text) == ("other", "nervous", "other: nervous")
+    assert a.emotion_text == "happy"
     with (tmp_path / "manifest.csv").open() as file:
         assert next(csv.reader(file))[:6] == ["path", "emotion", "speaker", "gender", "sentence_id", "text"]
 

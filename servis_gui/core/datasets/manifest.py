@@ -100,13 +100,13 @@ def make_record(row: dict[str, str], base: Path) -> ClipRecord:
     Returns
     -------
     ClipRecord
-        Emotion through :func:`servis_gui.core.emotions.canonical`; unknown columns in ``extra``.
+        Emotion through :func:`servis_gui.core.emotions.canonical` (free text is "other"); unknown columns in ``extra``.
     """
     label = row.get("emotion", "")
     return ClipRecord(
         path=_resolve(row["path"], base),
         corpus=CORPUS,
-        emotion=canonical(label),
+        emotion=canonical(label, unrecognised="other"),
         raw_label=label,
         speaker=row.get("speaker", ""),
         gender=normalise_gender(row.get("gender")),

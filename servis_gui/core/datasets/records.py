@@ -52,6 +52,13 @@ class ClipRecord:
         """Return the ``extra`` value stored under ``key``, or ``default``."""
         return next((value for name, value in self.extra if name == key), default)
 
+    @property
+    def emotion_text(self) -> str:
+        """The emotion as a table shows it: ``"other: nervous"`` keeps a person's own word."""
+        if self.emotion == "other" and self.raw_label.strip().lower() not in ("", "other"):
+            return f"other: {self.raw_label.strip()}"
+        return self.emotion
+
 
 @dataclass(frozen=True, slots=True)
 class ScanResult:
