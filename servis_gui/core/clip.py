@@ -97,36 +97,42 @@ def load_clip(path: str | os.PathLike, sr: int | None = None) -> Clip:
     name = Path(identity.path).name
     if identity.size == 0:
         raise AudioLoadError(f"{name} is empty (0 bytes): there is no audio to show.")
-    info = _info(identity.path, name)
-    if info.frames == 0:
-        raise AudioLoadError(f"{name} holds no audio frames (0 samples).")
-    if info.frames / info.samplerate > MAX_DURATION_S:
-        raise AudioLoadError(
-            f"{name} lasts {info.frames / info.samplerate / 60:.0f} min; SERVIS opens files of at "
-            f"most {MAX_DURATION_S / 60:.0f} min. Cut it into shorter clips first."
-        )
-    data = _read(identity.path, name)
+    with _open(identity.path, name) as file:
+        _check_length(file, name)
+        data = _read(file, name)
     mono, notes = _downmix(data, name)
     _check_finite(mono, name)
-    target = sr or info.samplerate
-    if target != info.samplerate:
-        mono = soxr.resample(mono, info.samplerate, target, quality="HQ").astype(np.float32)
-        notes.append(f"resampled from {info.samplerate} Hz to {target} Hz")
+    native = file.samplerate
+    target = sr or native
+    if target != native:
+        mono = soxr.resample(mono, native, target, quality="HQ").astype(np.float32)
+        notes.append(f"resampled from {native} Hz to {target} Hz")
     samples = np.ascontiguousarray(mono, dtype=np.float32)
     samples.setflags(write=False)
-    return Clip(samples, target, identity, info.samplerate, info.channels, tuple(notes))
+    return Clip(samples, target, identity, native, file.channels, tuple(notes))
 
 
-def _info(path: str, name: str) -> sf._SoundFileInfo:
+def _open(path: str, name: str) -> sf.SoundFile:
+    """Open ``path`` for reading once (header and samples come from the same handle)."""
     try:
-        return sf.info(path)
+        return sf.SoundFile(path)
     except (sf.LibsndfileError, RuntimeError, OSError) as exc:
         raise AudioLoadError(_explain(name, str(exc))) from exc
 
 
-def _read(path: str, name: str) -> np.ndarray:
+def _check_length(file: sf.SoundFile, name: str) -> None:
+    if file.frames == 0:
+        raise AudioLoadError(f"{name} holds no audio frames (0 samples).")
+    if file.frames / file.samplerate > MAX_DURATION_S:
+        raise AudioLoadError(
+            f"{name} lasts {file.frames / file.samplerate / 60:.0f} min; SERVIS opens files of at "
+            f"most {MAX_DURATION_S / 60:.0f} min. Cut it into shorter clips first."
+        )
+
+
+def _read(file: sf.SoundFile, name: str) -> np.ndarray:
     try:
-        data, _ = sf.read(path, dtype="float32", always_2d=True)
+        data = file.read(dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, OSError, MemoryError) as exc:
         raise AudioLoadError(_explain(name, str(exc))) from exc
     if len(data) == 0:

@@ -100,15 +100,8 @@ def stft_power(y: np.ndarray, n_fft: int, hop_length: int) -> tuple[np.ndarray, 
         spectrum = rfft(block * window, axis=-1)
         np.multiply(spectrum.real, spectrum.real, out=power[start : start + len(block)])
         power[start : start + len(block)] += spectrum.imag * spectrum.imag
-    return power, _frame_rms(padded, n_fft, hop_length, len(frames))
-
-
-def _frame_rms(padded: np.ndarray, n_fft: int, hop_length: int, n_frames: int) -> np.ndarray:
-    """RMS of every frame from one running sum of squares (not n_fft / hop times the work)."""
-    energy = np.concatenate(([0.0], np.cumsum(np.square(padded, dtype=np.float64))))
-    starts = np.arange(n_frames) * hop_length
-    mean = (energy[starts + n_fft] - energy[starts]) / n_fft
-    return np.sqrt(np.maximum(mean, 0.0)).astype(np.float32)
+    rms = np.sqrt(np.einsum("ij,ij->i", frames, frames) / np.float32(n_fft))
+    return power, rms
 
 
 def _rfft():
