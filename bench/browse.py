@@ -175,7 +175,7 @@ def bench_steps(browser: DatasetBrowser) -> bool:
     print(f"      key press -> signal + repaint : {_stats(busy_paint)}")
     print(f"    baseline bare QTableView (QStandardItemModel) key -> currentRowChanged: {_stats(base_signal)}")
     print(f"    baseline bare QTableView key + repaint: {_stats(base_paint)}")
-    print("    the panes' own redraw after clip_activated is measured separately by bench/clip_switch.py")
+    print("    key press -> all panes drawn (the main window, 3 s clips): bench/clip_switch.py, Down/Up lines")
     print(f"    one-off: sort 10,000 rows by duration {sort_ms:5.1f} ms; untick one emotion {filter_ms:5.1f} ms")
     return p95 <= STEP_BUDGET_MS
 
