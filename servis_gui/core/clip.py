@@ -100,16 +100,16 @@ def load_clip(path: str | os.PathLike, sr: int | None = None) -> Clip:
     with _open(identity.path, name) as file:
         _check_length(file, name)
         data = _read(file, name)
+        native, channels = file.samplerate, file.channels
     mono, notes = _downmix(data, name)
     _check_finite(mono, name)
-    native = file.samplerate
     target = sr or native
     if target != native:
         mono = soxr.resample(mono, native, target, quality="HQ").astype(np.float32)
         notes.append(f"resampled from {native} Hz to {target} Hz")
     samples = np.ascontiguousarray(mono, dtype=np.float32)
     samples.setflags(write=False)
-    return Clip(samples, target, identity, native, file.channels, tuple(notes))
+    return Clip(samples, target, identity, native, channels, tuple(notes))
 
 
 def _open(path: str, name: str) -> sf.SoundFile:

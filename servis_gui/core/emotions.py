@@ -95,9 +95,7 @@ def canonical(label: str | None, unrecognised: str = UNKNOWN) -> str:
     Single letters are ambiguous across corpora (``F`` is happiness in EmoDB but fear in
     SAVEE): corpus readers map their own codes first and call this for full words only.
     """
-    if not label:
-        return UNKNOWN
-    key = label.strip().lower().replace("-", "_").replace(" ", "_")
+    key = (label or "").strip().lower().replace("-", "_").replace(" ", "_")
     return _SYNONYMS.get(key, unrecognised) if key else UNKNOWN
 
 
