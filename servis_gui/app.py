@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,18 +34,27 @@ def main(argv: list[str] | None = None) -> int:
         return probe_main()
     if args.self_test:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    _setup_logging()
-    from PySide6.QtCore import QTimer
+        scratch = tempfile.TemporaryDirectory(prefix="servis-self-test-")
+        with scratch:
+            return _run(args, Path(scratch.name))
+    return _run(args, None)
+
+
+def _run(args: argparse.Namespace, scratch: Path | None) -> int:
+    """Start the window and the event loop; ``scratch`` holds settings and log of a self-test."""
+    _setup_logging(scratch)
+    from PySide6.QtCore import QTimer, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from servis_gui.ui.main_window import MainWindow
 
+    qInstallMessageHandler(_qt_message_to_log)
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("SERVIS")
     app.setOrganizationName("SERVIS")
-    window = MainWindow(_settings(args.self_test), args.files)
+    window = MainWindow(_settings(scratch), args.files)
     sys.excepthook = _excepthook_for(window)
-    milestones = _Milestones(enabled=args.timings or args.self_test)
+    milestones = _Milestones(enabled=args.timings)
     window.clip_drawn.connect(lambda _p: milestones.mark("panes_drawn"))
     window.show()
     app.processEvents()
@@ -53,18 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     return app.exec()
 
 
-def _settings(throwaway: bool):
-    """The user's settings, or an empty temporary store (the self-test leaves no trace)."""
+def _settings(scratch: Path | None):
+    """The user's settings, or an empty store in ``scratch`` (the self-test leaves no trace)."""
     from PySide6.QtCore import QSettings
 
     from servis_gui.settings import Settings
 
-    if not throwaway:
+    if scratch is None:
         return Settings()
-    import tempfile
-
-    path = Path(tempfile.mkdtemp(prefix="servis-self-test-")) / "settings.ini"
-    return Settings(QSettings(str(path), QSettings.Format.IniFormat))
+    return Settings(QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat))
 
 
 def _finish(window, app, args: argparse.Namespace) -> None:
@@ -95,16 +102,30 @@ class _Milestones:
             print(f"servis-timing {name} {time.perf_counter() - START:.3f} {time.time():.3f}", flush=True)
 
 
-def _setup_logging() -> None:
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
+def _setup_logging(scratch: Path | None) -> None:
+    """Log to the console and the user's log file; a self-test logs only into ``scratch``."""
+    handlers: list[logging.Handler] = []
     try:
-        from servis_gui.paths import log_dir
+        if scratch is None:
+            from servis_gui.paths import log_dir
 
-        handlers.append(logging.FileHandler(Path(log_dir()) / "servis.log", encoding="utf-8"))
+            handlers.append(logging.StreamHandler())
+            handlers.append(logging.FileHandler(Path(log_dir()) / "servis.log", encoding="utf-8"))
+        else:
+            handlers.append(logging.FileHandler(scratch / "servis.log", encoding="utf-8"))
     except OSError:
         pass
-    logging.basicConfig(level=logging.INFO, handlers=handlers,
+    logging.basicConfig(level=logging.INFO, handlers=handlers or [logging.NullHandler()], force=True,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _qt_message_to_log(mode, _context, message: str) -> None:
+    """Qt's own warnings go to the log, not straight to the console."""
+    from PySide6.QtCore import QtMsgType
+
+    level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+             QtMsgType.QtWarningMsg: logging.WARNING}.get(mode, logging.ERROR)
+    logging.getLogger("qt").log(level, "%s", message)
 
 
 def _excepthook_for(window):

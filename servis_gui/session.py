@@ -52,7 +52,7 @@ class Session(QObject):
     -------
     loading(path) : a clip was requested and is being analysed
     analysis_ready(Analysis) : the current clip's features are ready to draw
-    load_failed(message) : the request failed; the previous clip stays shown
+    load_failed(path, message) : the request failed; the previous clip stays shown
     group_ready(list) : a comparison group is analysed: ``(path, Analysis or error message)`` pairs
     params_changed(FeatureParams)
     view_range_changed(t0, t1), cursor_moved(t), selection_changed(object), playhead_moved(object)
@@ -60,7 +60,7 @@ class Session(QObject):
 
     loading = Signal(str)
     analysis_ready = Signal(object)
-    load_failed = Signal(str)
+    load_failed = Signal(str, str)
     group_ready = Signal(object)
     params_changed = Signal(object)
     view_range_changed = Signal(float, float)
@@ -161,7 +161,7 @@ class Session(QObject):
         try:
             key = (FileIdentity.of(self._path), self._params)
         except ServisError as exc:
-            self.load_failed.emit(str(exc))
+            self.load_failed.emit(self._path, str(exc))
             return
         cached = self._cache.get(key)
         if cached is not None:
@@ -188,7 +188,7 @@ class Session(QObject):
         if request.channel == "group":
             self._on_group_result(request, message)
         elif request.token == self._token:
-            self.load_failed.emit(message)
+            self.load_failed.emit(self._path, message)
 
     def _on_group_result(self, request: FeatureRequest, result: Analysis | str) -> None:
         if request.token != self._group.token:

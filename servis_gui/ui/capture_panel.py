@@ -68,12 +68,10 @@ class CapturePanel(QWidget):
     -------
     take_saved(str) : a take was labelled and saved (its path)
     recordings_changed(str) : takes or labels in the folder changed (the folder): rescan it
-    message(str) : something the user should know (also shown in the panel)
     """
 
     take_saved = Signal(str)
     recordings_changed = Signal(str)
-    message = Signal(str)
 
     def __init__(self, folder: Path | str, params: FeatureParams, colormap: str = "magma") -> None:
         super().__init__()
@@ -108,13 +106,14 @@ class CapturePanel(QWidget):
         self.undo.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(_row(QLabel("Input"), (self.device, 1), self.rate, self.refresh))
+        layout.addLayout(_row((self.status, 1), self.undo, self.drop_button, self.recover_button))
         layout.addWidget(self.meter)
         layout.addWidget(self.view, 1)
         layout.addLayout(_row(QLabel("Prompt"), (self.prompt, 1)))
         layout.addWidget(self.prompt_text)
         layout.addLayout(_row((self.record_button, 1), self.elapsed))
-        layout.addLayout(_row((self.status, 1), self.undo, self.drop_button, self.recover_button))
         layout.addWidget(self.form)
+        layout.addStretch(0)
         self._connect()
         self._on_prompt_changed()
         self._update_controls()
@@ -154,14 +153,24 @@ class CapturePanel(QWidget):
 
     @_reports_errors
     def toggle_recording(self) -> None:
-        """Record / Stop (Ctrl+R)."""
+        """Record / Stop (Ctrl+R). Opens the microphone first if needed; says why when it cannot."""
         if self.capture.recording:
-            self._end_take()
-        elif self.capture.running:
+            return self._end_take()
+        if not self.capture.running:
+            self.activate()
+        if self.capture.running:
             self.recorder.begin()
             self.form.hide()
             self.meter.set_clipped(False)
             self._update_controls()
+
+    def activate(self) -> None:
+        """List the input devices once and listen to the chosen one (also done when first shown)."""
+        if not self._activated:
+            self._activated = True
+            self._fill_devices(refresh=False)
+        elif not self.capture.running and self.device.count():
+            self._open_stream()
 
     @_reports_errors
     def edit_take(self, path: str) -> None:
@@ -205,11 +214,7 @@ class CapturePanel(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._activated:
-            self._activated = True
-            self._fill_devices(refresh=False)
-        elif not self.capture.running and self.device.count():
-            self._open_stream()
+        self.activate()
 
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
@@ -258,8 +263,9 @@ class CapturePanel(QWidget):
 
     def _update_controls(self) -> None:
         running, recording = self.capture.running, self.capture.recording
-        for widget in (self.view, self.meter, self.record_button, self.record_action):
+        for widget in (self.meter, self.record_button):
             widget.setEnabled(running)
+        self.view.setVisible(running)
         for widget in (self.device, self.rate):
             widget.setEnabled(running and not recording)
         self.refresh.setEnabled(not recording)
@@ -341,8 +347,8 @@ class CapturePanel(QWidget):
         self.recordings_changed.emit(str(self.folder))
 
     def _say(self, text: str) -> None:
+        """Tell the user in the panel (the status line at its top; shown once, nowhere else)."""
         self.status.setText(text)
-        self.message.emit(text)
 
 
 def _wrapping_label() -> QLabel:

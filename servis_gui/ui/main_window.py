@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QVBoxLayout, QWidget,
+    QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QStackedWidget, QVBoxLayout, QWidget,
 )
 
+from servis_gui.core.file_paths import display_name, resolve_path
 from servis_gui.settings import Settings
 from servis_gui.ui.menus import build_menus
 
 log = logging.getLogger(__name__)
+DEFAULT_SIZE = (1280, 820)
+FRAME_ALLOWANCE = (16, 48)
+"""Room left on the screen for the window manager's frame and title bar."""
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.opus *.mp3 *.aiff *.aif *.au *.caf *.w64);;All files (*)"
 HELP = ("Wheel: zoom in time · drag: pan · Shift+drag: select · Space: play/pause (the selection if "
         "there is one) · Esc: clear selection · Up/Down in the dataset table: next clip · Enter: play it · "
@@ -37,20 +43,19 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, paths: list[str] | None = None) -> None:
         super().__init__()
         self.settings = settings
-        self._initial_paths = [str(Path(p).resolve()) for p in paths or []]
+        self._initial_paths = [str(p) for p in paths or []]
         self.session = self.panes = self.library = self.params_panel = self.playback = None
         self.capture = self.compare = None
         self._play_when_drawn: str | None = None
         self._warmed = False
         self.setWindowTitle("SERVIS - Speech Emotion Recognition Visualiser")
         self.setAcceptDrops(True)
-        self.resize(1280, 820)
         self._build_shell()
         self.menus = build_menus(self)
         self._fill_recent_menus()
         geometry, _state = settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._fit_to_screen()
 
     # -- building ---------------------------------------------------------------------------
 
@@ -72,6 +77,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.readout, 1)
         self.statusBar().addPermanentWidget(self.busy)
 
+    def _fit_to_screen(self) -> None:
+        """The first window: at most 1280x820, never larger than the screen, centred on it."""
+        screen = self.screen().availableGeometry()
+        width = min(DEFAULT_SIZE[0], screen.width() - FRAME_ALLOWANCE[0])
+        height = min(DEFAULT_SIZE[1], screen.height() - FRAME_ALLOWANCE[1])
+        self.resize(width, height)
+        self.move(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2)
+
     def finish_setup(self) -> None:
         """Open the first clip, then import pyqtgraph and build panes and docks meanwhile.
 
@@ -82,8 +95,10 @@ class MainWindow(QMainWindow):
         from servis_gui.ui.library import Library
 
         self.session = Session(self.settings.feature_params())
+        self.session.load_failed.connect(self._on_load_failed)
         self.library = Library(self.settings, self.settings.recordings_dir(), self)
-        first = (self._initial_paths or [self.library.first_demo_path()])[0]
+        files = [resolve_path(p) for p in self._initial_paths]
+        first = (files or [self.library.first_demo_path()])[0]
         if first:
             self.session.open_clip(first)
         from servis_gui.ui.panes import PaneStack
@@ -98,6 +113,10 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self.library.show_demo()
+        for path in files:
+            self._remember_file(path)
+        if len(files) > 1:
+            self.compare_paths(files)
 
     def _build_tabs(self) -> None:
         from PySide6.QtWidgets import QTabWidget
@@ -109,7 +128,10 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         self._central.removeWidget(self.header)
         layout.addWidget(self.header)
-        layout.addWidget(self.panes, 1)
+        self.pane_area = QStackedWidget()
+        self.pane_area.addWidget(_no_clip_label())
+        self.pane_area.addWidget(self.panes)
+        layout.addWidget(self.pane_area, 1)
         self.compare = CompareView(self.settings.colormap())
         self.tabs = QTabWidget()
         self.tabs.addTab(clip_page, "Clip")
@@ -123,13 +145,18 @@ class MainWindow(QMainWindow):
         self.params_panel = ParamsPanel(self.session.params, self.settings.colormap())
         self.capture = CapturePanel(self.settings.recordings_dir(), self.session.params, self.settings.colormap())
         self.dataset_dock = self._dock("Dataset", self.library.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Analysis", self.params_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.record_dock = self._dock("Record", self.capture, Qt.DockWidgetArea.BottomDockWidgetArea)
+        analysis_dock = self._dock("Analysis", self.params_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        # Beside the panes, not under them: the panes keep their height while recording.
+        self.record_dock = self._dock("Record", self.capture, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(analysis_dock, self.record_dock)
         self.record_dock.hide()  # hidden: the microphone (and sounddevice) stay untouched until asked
-        self.menus["record"].addAction(self.capture.record_action)
+        record = self.capture.record_action
+        record.triggered.disconnect(self.capture.toggle_recording)
+        record.triggered.connect(self.record)
+        self.addAction(record)  # a window shortcut even while the Record dock is hidden
+        self.menus["record"].addAction(record)
         self.menus["record"].addAction(self.record_dock.toggleViewAction())
         self.menus["record"].addAction("Recordings &folder…", self.choose_recordings_dir)
-        self.capture.record_action.triggered.connect(self.record_dock.show)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -143,7 +170,6 @@ class MainWindow(QMainWindow):
         s, lib, status = self.session, self.library, self.statusBar()
         s.loading.connect(lambda _p: self.busy.show())
         s.analysis_ready.connect(self._on_analysis_ready)
-        s.load_failed.connect(self._on_load_failed)
         s.group_ready.connect(self._on_group_ready)
         self.panes.readout.connect(self.readout.setText)
         self.panes.drawn.connect(self._on_panes_drawn)
@@ -162,7 +188,6 @@ class MainWindow(QMainWindow):
         lib.message.connect(lambda text: status.showMessage(text, 10000))
         lib.browser.dataset_opened.connect(lambda *_: self._on_dataset_opened())
         self.capture.recordings_changed.connect(lib.refresh_recordings)
-        self.capture.message.connect(lambda text: status.showMessage(text, 10000))
 
     # -- user actions -------------------------------------------------------------------------
 
@@ -176,10 +201,10 @@ class MainWindow(QMainWindow):
     def open_and_play(self, path: str) -> None:
         """Show ``path`` and play it as soon as it is drawn (Enter in the dataset table)."""
         current = self.session.analysis
-        if current is not None and current.clip.identity.path == str(Path(path).resolve()):
+        if current is not None and current.clip.identity.path == resolve_path(path):
             self.toggle_play()
             return
-        self._play_when_drawn = str(Path(path).resolve())
+        self._play_when_drawn = resolve_path(path)
         self.open_path(path)
 
     def choose_file(self) -> None:
@@ -189,10 +214,15 @@ class MainWindow(QMainWindow):
 
     def open_user_file(self, path: str) -> None:
         """Open a file the user picked (dialog, drop, recent menu, command line)."""
-        path = str(Path(path).resolve())
-        self.settings.add_recent_file(path)
-        self._fill_recent_menus()
+        path = resolve_path(path)
+        self._remember_file(path)
         self.open_path(path)
+
+    def _remember_file(self, path: str) -> None:
+        """Add an existing file to File → Open recent file."""
+        if os.path.isfile(path):
+            self.settings.add_recent_file(path)
+            self._fill_recent_menus()
 
     def choose_recordings_dir(self) -> None:
         """Record into another folder from the next take on (remembered)."""
@@ -208,20 +238,29 @@ class MainWindow(QMainWindow):
 
     def compare_paths(self, paths: list[str]) -> None:
         """Open ``paths`` side by side in the Compare tab (analysed in the background)."""
+        from servis_gui.ui.compare import MAX_CLIPS
+
         if self.session is not None and paths:
             self.busy.show()
-            self.session.open_group([str(Path(p).resolve()) for p in paths])
+            self.session.open_group([resolve_path(p) for p in paths[:MAX_CLIPS]])
             self.tabs.setCurrentWidget(self.compare)
 
     def zoom(self, factor: float) -> None:
-        if self.panes is not None:
-            t0, t1 = self.panes.wave.viewRange()[0]
+        """Zoom the panes' time axis about its centre (``factor`` < 1 zooms in)."""
+        if self.session is not None and self.session.analysis is not None:
+            t0, t1 = self.session.view_range
             centre, half = (t0 + t1) / 2, (t1 - t0) * factor / 2
-            self.panes.wave.setXRange(centre - half, centre + half, padding=0.0)
+            self.session.set_view_range(centre - half, centre + half)
 
     def zoom_to_fit(self) -> None:
         if self.session is not None and self.session.analysis is not None:
-            self.panes.wave.setXRange(0.0, self.session.analysis.clip.duration, padding=0.0)
+            self.session.set_view_range(0.0, self.session.analysis.clip.duration)
+
+    def record(self) -> None:
+        """Ctrl+R: show the Record panel and start (or stop) a take; the panel says why it cannot."""
+        self.record_dock.show()
+        self.record_dock.raise_()
+        self.capture.toggle_recording()
 
     def toggle_play(self) -> None:
         """Space: play the selection (or the whole clip), pause, resume."""
@@ -247,6 +286,7 @@ class MainWindow(QMainWindow):
         if self.messages.kind == "error":
             self.messages.clear()
         path = analysis.clip.identity.path
+        self.pane_area.setCurrentWidget(self.panes)
         self.header.setText(self._describe(analysis))
         self.header.setToolTip(self.header.text())
         self.setWindowTitle(f"{analysis.clip.name} - SERVIS")
@@ -263,26 +303,38 @@ class MainWindow(QMainWindow):
             self.session.worker.warm_up()
         self.clip_drawn.emit(self.session.analysis.clip.identity.path)
 
-    def _on_load_failed(self, message: str) -> None:
+    def _on_load_failed(self, path: str, message: str) -> None:
         self.busy.hide()
         self._play_when_drawn = None
-        log.warning("load failed: %s", message)
+        log.warning("could not open %s: %s", path, message)
         self.messages.show_message(message, "error")
-        if self.session.analysis is not None:
-            self.library.browser.select_path(self.session.analysis.clip.identity.path)
+        shown = self.session.analysis
+        failed = f"<b>{html.escape(display_name(path))}</b> could not be opened"
+        if shown is None:
+            self.header.setText(f"{failed}.<br>Open another file (Ctrl+O) or pick a clip in the dataset.")
+        else:
+            self.header.setText(f"{failed}; still showing <b>{html.escape(shown.clip.name)}</b>.<br>"
+                                + self._describe(shown).split("<br>", 1)[1])
+        self.header.setToolTip(message)
+        if shown is not None and self.library is not None:
+            self.library.browser.select_path(shown.clip.identity.path)
 
     def _on_clip_chosen(self, path: str) -> None:
         """A clip picked in the table: shown in the panes, and next to the pinned reference clip
         when the Compare tab is open with a pin."""
         self.open_path(path)
         pinned = self.compare.pinned_path
-        if self.tabs.currentWidget() is self.compare and pinned and pinned != str(Path(path).resolve()):
+        if self.tabs.currentWidget() is self.compare and pinned and pinned != resolve_path(path):
             self.compare_paths([pinned, path])
 
     def _on_group_ready(self, pairs) -> None:
         self.busy.hide()
         self.compare.show_group([result for _path, result in pairs],
                                 [self.library.record_for(path) for path, _result in pairs])
+        failed = [(path, result) for path, result in pairs if isinstance(result, str)]
+        if failed:
+            names = ", ".join(display_name(path) for path, _result in failed)
+            self.messages.show_message(f"Not compared ({names}): " + " ".join(r for _p, r in failed), "error")
 
     def _on_params_changed(self, params) -> None:
         self.settings.set_feature_params(params)
@@ -348,7 +400,7 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event) -> None:  # noqa: N802 (Qt override)
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if len(files) > 1:
-            self.compare_paths(files[:12])
+            self.compare_paths(files)
         elif files:
             self.open_user_file(files[0])
         event.acceptProposedAction()
@@ -363,6 +415,14 @@ class MainWindow(QMainWindow):
             self.library.browser.shutdown()
             self.session.shutdown()
         super().closeEvent(event)
+
+
+def _no_clip_label() -> QLabel:
+    """What the Clip tab shows before any clip could be opened (no empty axes)."""
+    label = QLabel("No clip open.\n\nOpen an audio file (Ctrl+O), drop one here, or pick a clip in the dataset.")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label
 
 
 def _clip_header() -> QLabel:

@@ -12,11 +12,16 @@ ZOOM_STEP = 1.5
 Key = QKeySequence.StandardKey
 
 
-def add_action(window: QMainWindow, menu: QMenu, text: str, shortcut: QKeySequence | Key | None,
+Shortcut = QKeySequence | Key | list[QKeySequence] | None
+
+
+def add_action(window: QMainWindow, menu: QMenu, text: str, shortcut: Shortcut,
                slot: Callable[[], object]) -> QAction:
-    """A menu entry that also works as a window-wide shortcut."""
+    """A menu entry that also works as a window-wide shortcut (a list: the first is shown)."""
     action = QAction(text, window)
-    if shortcut is not None:
+    if isinstance(shortcut, list):
+        action.setShortcuts(shortcut)
+    elif shortcut is not None:
         action.setShortcut(shortcut)
     action.triggered.connect(lambda _checked=False: slot())
     menu.addAction(action)
@@ -48,7 +53,9 @@ def build_menus(w) -> dict[str, QAction | QMenu]:
     add_action(w, file_menu, "&Quit", Key.Quit, w.close)
 
     view = bar.addMenu("&View")
-    add_action(w, view, "Zoom &in", Key.ZoomIn, lambda: w.zoom(1 / ZOOM_STEP))
+    # Ctrl+= (no Shift) as in Audacity and Sonic Visualiser, and the standard Ctrl++.
+    zoom_in = [QKeySequence("Ctrl+="), *QKeySequence.keyBindings(Key.ZoomIn), QKeySequence("Ctrl+Shift+=")]
+    add_action(w, view, "Zoom &in", zoom_in, lambda: w.zoom(1 / ZOOM_STEP))
     add_action(w, view, "Zoom &out", Key.ZoomOut, lambda: w.zoom(ZOOM_STEP))
     add_action(w, view, "Zoom to &fit", QKeySequence("Ctrl+0"), w.zoom_to_fit)
     view.addSeparator()

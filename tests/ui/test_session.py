@@ -38,5 +38,5 @@ def test_missing_file_fails_at_once_without_the_worker(qtbot, tmp_path):
     session = Session(FeatureParams())
     with qtbot.waitSignal(session.load_failed, timeout=1000) as failed:
         session.open_clip(str(tmp_path / "gone.wav"))
-    assert "gone.wav" in failed.args[0]
+    assert failed.args[0].endswith("gone.wav") and "gone.wav" in failed.args[1]
     session.shutdown()
