@@ -53,14 +53,15 @@ class FilterBar(QWidget):
         self.emotions = EmotionChecks()
         self.speaker, self.gender, self.sentence = QComboBox(), QComboBox(), QComboBox()
         self.sentence.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.sentence.setMinimumContentsLength(16)
+        self.sentence.setMinimumContentsLength(12)
         self.search = QLineEdit(placeholderText="Search text and file names (Ctrl+F)", clearButtonEnabled=True)
         clear = QToolButton(text="Clear", toolTip="Show every clip (clear all filters)")
         self._typing = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.emotions)
-        layout.addWidget(_row(self.search, self.speaker, self.gender, self.sentence, clear))
+        layout.addWidget(_row(self.search, clear))
+        layout.addWidget(_row(self.sentence, self.speaker, self.gender))
         self.emotions.changed.connect(self._on_changed)
         for combo in (self.speaker, self.gender, self.sentence):
             combo.currentIndexChanged.connect(self._on_changed)
@@ -219,7 +220,7 @@ class DatasetBrowser(QWidget):
         self._refresh_counts()
         self.prober.start(self.model.paths)
         self.prober.pause(SETTLE_S)
-        self.table.fit_columns()
+        self.table.fit_columns(result.records)
         self.dataset_opened.emit(self._root, result.corpus)
 
     def select_path(self, path: str) -> bool:

@@ -44,7 +44,7 @@ HEADERS = ("Emotion", "Speaker", "Gender", "Sentence / text", "Intensity", "Dura
            "Rate (Hz)", "Corpus", "File")
 NUMERIC = frozenset({Column.DURATION, Column.RATE})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-WIDTHS = (11, 8, 7, 30, 9, 11, 9, 10)  # in average characters; the file name column stretches
+WIDTHS = (11, 8, 7, 26, 9, 11, 9, 10)  # in average characters; the file name column stretches
 COLUMN_PADDING = 16
 _FIELDS: dict[Column, Callable[[ClipRecord], str]] = {
     Column.EMOTION: lambda r: r.emotion_text,
@@ -340,10 +340,13 @@ class ClipTable(QTableView):
         self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
 
-    def fit_columns(self) -> None:
-        """Give every column but the (stretching) file name a width for its usual contents."""
+    def fit_columns(self, records: Sequence[ClipRecord] = ()) -> None:
+        """Give every column but the (stretching) file name a width for its usual contents, and
+        hide the label columns no record of ``records`` fills (a narrow dock shows what matters)."""
         for column, chars in enumerate(WIDTHS):
             self.setColumnWidth(column, self.fontMetrics().averageCharWidth() * chars + COLUMN_PADDING)
+        for column, field in _FIELDS.items():
+            self.setColumnHidden(column, bool(records) and not any(field(r) for r in records))
 
     def dataChanged(self, top_left: QModelIndex, bottom_right: QModelIndex,
                     roles: Sequence[int] = ()) -> None:
@@ -364,7 +367,7 @@ class EmotionChecks(QWidget):
     """One check box per emotion present, with its colour chip and a count; emits ``changed``."""
 
     changed = Signal()
-    COLUMNS = 4
+    COLUMNS = 3  # a narrow dock: the panes keep the width
 
     def __init__(self) -> None:
         super().__init__()

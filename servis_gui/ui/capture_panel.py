@@ -93,6 +93,9 @@ class CapturePanel(QWidget):
 
     def _build(self, colormap: str) -> None:
         self.device, self.rate, self.prompt = QComboBox(), QComboBox(), QComboBox()
+        for combo in (self.device, self.prompt):  # long names must not widen the dock
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         self.prompt.addItem(NO_PROMPT, None)
         for corpus, prompts in rec.PROMPT_LISTS.items():
             for prompt in prompts:
@@ -105,7 +108,8 @@ class CapturePanel(QWidget):
             QPushButton(text) for text in ("Refresh", "Undo delete", "Discard", "Recover"))
         self.undo.hide()
         layout = QVBoxLayout(self)
-        layout.addLayout(_row(QLabel("Input"), (self.device, 1), self.rate, self.refresh))
+        layout.addLayout(_row(QLabel("Input"), (self.device, 1), self.refresh))
+        layout.addLayout(_row(QLabel("Rate"), self.rate, (QWidget(), 1)))
         layout.addLayout(_row((self.status, 1), self.undo, self.drop_button, self.recover_button))
         layout.addWidget(self.meter)
         layout.addWidget(self.view, 1)

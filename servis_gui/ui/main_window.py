@@ -19,6 +19,7 @@ from servis_gui.ui.menus import build_menus
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 820)
 FRAME_ALLOWANCE = (16, 48)
+HEADER_LINES = 3
 """Room left on the screen for the window manager's frame and title bar."""
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.opus *.mp3 *.aiff *.aif *.au *.caf *.w64);;All files (*)"
 HELP = ("Wheel: zoom in time · drag: pan · Shift+drag: select · Space: play/pause (the selection if "
@@ -428,14 +429,16 @@ def _no_clip_label() -> QLabel:
 def _clip_header() -> QLabel:
     """The two-line clip description above the panes.
 
-    Its height never changes (long text is cut at the right edge, the tooltip has all of it):
-    a header that wrapped to one line for one clip and two for the next moved the panes and made
-    every switch repaint and re-layout the whole stack.
+    Its height never changes: a header that took one line for one clip and two for the next moved
+    the panes and made every switch repaint and re-layout the whole stack. Its two lines wrap into
+    a third on a narrow window (a laptop screen) instead of being cut; the tooltip has all of it.
     """
     from PySide6.QtWidgets import QSizePolicy
 
     header = QLabel("Loading SERVIS…")
     header.setTextFormat(Qt.TextFormat.RichText)
+    header.setWordWrap(True)
+    header.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    header.setFixedHeight(2 * header.fontMetrics().lineSpacing() + 6)
+    header.setFixedHeight(HEADER_LINES * header.fontMetrics().lineSpacing() + 6)
     return header
