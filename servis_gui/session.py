@@ -52,7 +52,7 @@ class Session(QObject):
     -------
     loading(path) : a clip was requested and is being analysed
     analysis_ready(Analysis) : the current clip's features are ready to draw
-    load_failed(path, message) : the request failed; the previous clip stays shown
+    load_failed(path, error) : the request failed (a ``ServisError``); the previous clip stays shown
     group_ready(list) : a comparison group is analysed: ``(path, Analysis or error message)`` pairs
     params_changed(FeatureParams)
     view_range_changed(t0, t1), cursor_moved(t), selection_changed(object), playhead_moved(object)
@@ -60,7 +60,7 @@ class Session(QObject):
 
     loading = Signal(str)
     analysis_ready = Signal(object)
-    load_failed = Signal(str, str)
+    load_failed = Signal(str, object)
     group_ready = Signal(object)
     params_changed = Signal(object)
     view_range_changed = Signal(float, float)
@@ -77,6 +77,7 @@ class Session(QObject):
         self._cache = FeatureCache()
         self._token = 0
         self._path: str | None = None
+        self._recover = False
         self._group = _Group(0, (), {})
         self.analysis: Analysis | None = None
         self.view_range: tuple[float, float] = (0.0, 1.0)
@@ -96,9 +97,12 @@ class Session(QObject):
     def worker(self) -> FeatureWorker:
         return self._worker
 
-    def open_clip(self, path: str) -> None:
-        """Show ``path``: from the cache at once, else after the worker has analysed it."""
-        self._path = str(path)
+    def open_clip(self, path: str, recover_unfinished: bool = False) -> None:
+        """Show ``path``: from the cache at once, else after the worker has analysed it.
+
+        ``recover_unfinished`` opens a WAV whose recorder crashed before finishing its header.
+        """
+        self._path, self._recover = str(path), recover_unfinished
         self._request()
 
     def open_group(self, paths: list[str]) -> None:
@@ -161,14 +165,15 @@ class Session(QObject):
         try:
             key = (FileIdentity.of(self._path), self._params)
         except ServisError as exc:
-            self.load_failed.emit(self._path, str(exc))
+            self.load_failed.emit(self._path, exc)
             return
         cached = self._cache.get(key)
         if cached is not None:
             self._show(cached)
             return
         self.loading.emit(self._path)
-        self._worker.submit(FeatureRequest(self._token, key[0].path, self._params))
+        self._worker.submit(FeatureRequest(self._token, key[0].path, self._params,
+                                           recover_unfinished=self._recover))
 
     def _show(self, analysis: Analysis) -> None:
         if self.analysis is None or analysis.clip.identity != self.analysis.clip.identity:
@@ -184,11 +189,11 @@ class Session(QObject):
         elif request.token == self._token:  # else: a clip the user has already left
             self._show(analysis)
 
-    def _on_worker_failed(self, request: FeatureRequest, message: str) -> None:
+    def _on_worker_failed(self, request: FeatureRequest, error: ServisError) -> None:
         if request.channel == "group":
-            self._on_group_result(request, message)
+            self._on_group_result(request, str(error))
         elif request.token == self._token:
-            self.load_failed.emit(self._path, message)
+            self.load_failed.emit(self._path, error)
 
     def _on_group_result(self, request: FeatureRequest, result: Analysis | str) -> None:
         if request.token != self._group.token:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from servis_gui.core.clip import Clip, FileIdentity
 from servis_gui.core.errors import ServisError
+from servis_gui.core.file_access import display_name
 from servis_gui.core.params import FeatureParams
 
 log = logging.getLogger(__name__)
@@ -20,13 +21,15 @@ class FeatureRequest:
     """Immutable work order: analyse ``path`` with ``params``.
 
     ``token`` orders requests within a ``channel`` (the panes' clip, a comparison group):
-    a request older than the newest one of its channel is skipped.
+    a request older than the newest one of its channel is skipped. ``recover_unfinished``
+    reads a WAV whose recorder crashed before completing its header (the user asked for it).
     """
 
     token: int
     path: str
     params: FeatureParams
     channel: str = "clip"
+    recover_unfinished: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class _FeatureJob(QObject):
     """Lives on the worker thread; loads and analyses one request at a time."""
 
     finished = Signal(object, object)
-    failed = Signal(object, str)
+    failed = Signal(object, object)
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,27 +69,29 @@ class _FeatureJob(QObject):
         try:
             analysis = self._analyse(request)
         except ServisError as exc:
-            self.failed.emit(request, str(exc))
+            self.failed.emit(request, exc)
         except Exception as exc:  # a bug must reach the user, not kill the thread
             log.exception("feature computation failed for %s", request.path)
-            self.failed.emit(request, f"Could not analyse {request.path}: {exc!r}")
+            self.failed.emit(request, ServisError(
+                f"Could not analyse {display_name(request.path)}: SERVIS met an internal error. "
+                "The rest keeps working; the details are in the log.", f"{request.path}: {exc!r}"))
         else:
             self.finished.emit(request, analysis)
 
     def _analyse(self, request: FeatureRequest) -> Analysis:
         from servis_gui.core.features import compute_features
 
-        clip = self._clip(request.path, request.params.sr)
+        clip = self._clip(request.path, request.params.sr, request.recover_unfinished)
         return Analysis(clip, compute_features(clip, request.params))
 
-    def _clip(self, path: str, sr: int | None) -> Clip:
+    def _clip(self, path: str, sr: int | None, recover_unfinished: bool) -> Clip:
         from servis_gui.core.clip import load_clip
 
         key = (FileIdentity.of(path), sr)
         if key in self._clips:
             self._clips.move_to_end(key)
             return self._clips[key]
-        clip = load_clip(path, sr=sr)
+        clip = load_clip(path, sr=sr, recover_unfinished=recover_unfinished)
         self._clips[key] = clip
         while len(self._clips) > 8:
             self._clips.popitem(last=False)
@@ -118,12 +123,12 @@ class FeatureWorker(QObject):
     The panes' clip always goes to the first thread; the clips of a comparison group are
     spread over all of them (two cores: a six-clip grid is analysed about twice as fast).
     Results arrive on the GUI thread through ``finished(request, analysis)`` or
-    ``failed(request, message)``. Requests older than the newest submitted one of their
+    ``failed(request, error)`` (a ``ServisError``). Requests older than the newest submitted one of their
     channel are skipped.
     """
 
     finished = Signal(object, object)
-    failed = Signal(object, str)
+    failed = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None, threads: int = 2) -> None:
         super().__init__(parent)

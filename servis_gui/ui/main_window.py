@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QStackedWidget, QVBoxLayout, QWidget,
 )
 
-from servis_gui.core.file_paths import display_name, resolve_path
+from servis_gui.core.file_access import display_name, resolve_path
 from servis_gui.settings import Settings
 from servis_gui.ui.menus import build_menus
 
@@ -304,11 +304,17 @@ class MainWindow(QMainWindow):
             self.session.worker.warm_up()
         self.clip_drawn.emit(self.session.analysis.clip.identity.path)
 
-    def _on_load_failed(self, path: str, message: str) -> None:
+    def _on_load_failed(self, path: str, error) -> None:
+        from servis_gui.core.errors import UnfinishedWavError
+
         self.busy.hide()
         self._play_when_drawn = None
-        log.warning("could not open %s: %s", path, message)
-        self.messages.show_message(message, "error")
+        message = str(error)
+        log.warning("could not open %s: %s (%s)", path, message, error.details)
+        action = None
+        if isinstance(error, UnfinishedWavError):
+            action = ("Open the audio anyway", lambda: self.session.open_clip(path, recover_unfinished=True))
+        self.messages.show_message(message, "error", details=error.details, action=action)
         shown = self.session.analysis
         failed = f"<b>{html.escape(display_name(path))}</b> could not be opened"
         if shown is None:
