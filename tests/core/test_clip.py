@@ -1,5 +1,7 @@
 """load_clip on good and bad files: every bad file gives its own clear message."""
 
+import struct
+
 import numpy as np
 import pytest
 import soundfile as sf
@@ -70,6 +72,12 @@ def _write_bad(tmp_path, kind):
     elif kind == "m4a":
         path = tmp_path / "clip.m4a"
         path.write_bytes(b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00M4A mp42isom" + bytes(500))
+    elif kind == "mp3_in_wav":
+        fmt = struct.pack("<HHIIHH", 0x55, 1, 16000, 4000, 1, 0)
+        path.write_bytes(b"RIFF" + bytes(4) + b"WAVEfmt " + struct.pack("<I", 16) + fmt
+                         + b"data" + struct.pack("<I", 4000) + bytes(4000))
+    elif kind == "binary":
+        path.write_bytes(bytes(range(256)) * 8)
     elif kind == "missing":
         path = tmp_path / "nowhere.wav"
     return path
@@ -83,7 +91,10 @@ def _write_bad(tmp_path, kind):
         ("header_cut", r"damaged WAV file: its header is cut short"),
         ("nan", r"100 NaN or infinite samples"),
         ("zero_frames", r"holds no audio \(0 samples\)"),
-        ("m4a", r"convert it to WAV or FLAC"),
+        ("m4a", r"^clip\.m4a is an M4A/AAC \(MP4\) file, a format SERVIS cannot read: "
+                r"convert it to WAV or FLAC first\.$"),
+        ("mp3_in_wav", r"WAV file whose audio encoding SERVIS cannot read \(format tag 0x0055"),
+        ("binary", r"not in an audio format SERVIS can read \(WAV, FLAC"),
         ("missing", r"Cannot open nowhere.wav"),
     ],
 )
@@ -97,11 +108,21 @@ def test_bad_files_give_a_clear_message_naming_the_file(tmp_path, kind, message)
     assert (path.read_bytes() if path.exists() else None) == before
 
 
-def test_too_long_file_is_refused_before_decoding(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("seconds", "limit", "says"),
+    [
+        (2.0, 1.0, "it lasts 2.0 s, and SERVIS opens files of at most 1.0 s"),
+        (90.0, 60.0, "it lasts 1 min 30 s, and SERVIS opens files of at most 1 min"),
+        (7500.0, 3600.0, "it lasts 2 h 5 min, and SERVIS opens files of at most 1 h"),
+    ],
+)
+def test_too_long_file_is_refused_before_decoding(tmp_path, monkeypatch, seconds, limit, says):
     import servis_gui.core.clip as clip_module
 
     path = tmp_path / "long.wav"
-    sf.write(path, _tone(seconds=2.0), 16000)
-    monkeypatch.setattr(clip_module, "MAX_DURATION_S", 1.0)
-    with pytest.raises(AudioLoadError, match="at most"):
+    with sf.SoundFile(path, "w", samplerate=1000, channels=1, subtype="PCM_U8") as file:
+        file.write(np.zeros(int(seconds * 1000), dtype=np.float32))
+    monkeypatch.setattr(clip_module, "MAX_DURATION_S", limit)
+    with pytest.raises(AudioLoadError, match="^long.wav is too long to open: ") as err:
         load_clip(path)
+    assert says in str(err.value) and "Cut it into shorter clips first." in str(err.value)
