@@ -10,13 +10,24 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_self_test_from_source_prints_ok():
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def _tree(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+def test_self_test_prints_only_its_line_and_leaves_nothing(tmp_path):
+    home, tmp = tmp_path / "home", tmp_path / "tmp"
+    home.mkdir()
+    tmp.mkdir()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(home), TMPDIR=str(tmp),
+               XDG_CONFIG_HOME=str(home / ".config"), XDG_DATA_HOME=str(home / ".local/share"),
+               XDG_STATE_HOME=str(home / ".local/state"), XDG_CACHE_HOME=str(home / ".cache"))
     out = subprocess.run([sys.executable, "-m", "servis_gui", "--self-test"], capture_output=True,
                          text=True, timeout=180, env=env, cwd=REPO)
     assert out.returncode == 0, out.stdout + out.stderr
-    line = next(l for l in out.stdout.splitlines() if l.startswith("SERVIS self-test"))
+    (line,) = out.stdout.splitlines()
     assert line.startswith("SERVIS self-test OK") and "mel 128x" in line
+    assert out.stderr == ""
+    assert _tree(home) == set() and _tree(tmp) == set()
 
 
 def test_start_up_path_imports_no_heavy_modules():
