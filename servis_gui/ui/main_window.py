@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 820)
 FRAME_ALLOWANCE = (16, 48)
 HEADER_LINES = 3
+WIDE_SCREEN_PX = 1280
+"""Narrower screens (in Qt's logical pixels) get every dock in one column at the left."""
 """Room left on the screen for the window manager's frame and title bar."""
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.opus *.mp3 *.aiff *.aif *.au *.caf *.w64);;All files (*)"
 HELP = ("Wheel: zoom in time · drag: pan · Shift+drag: select · Space: play/pause (the selection if "
@@ -145,11 +147,17 @@ class MainWindow(QMainWindow):
 
         self.params_panel = ParamsPanel(self.session.params, self.settings.colormap())
         self.capture = CapturePanel(self.settings.recordings_dir(), self.session.params, self.settings.colormap())
-        self.dataset_dock = self._dock("Dataset", self.library.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
-        analysis_dock = self._dock("Analysis", self.params_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        # A small screen (a laptop at 200 % scale) has no room for a column of docks on each side.
+        narrow = self.screen().availableGeometry().width() < WIDE_SCREEN_PX
+        self.dataset_dock = self._dock("Dataset", self.library.browser, left)
+        analysis_dock = self._dock("Analysis", self.params_panel, left if narrow else right)
         # Beside the panes, not under them: the panes keep their height while recording.
-        self.record_dock = self._dock("Record", self.capture, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.record_dock = self._dock("Record", self.capture, left if narrow else right)
+        if narrow:
+            self.tabifyDockWidget(self.dataset_dock, analysis_dock)
         self.tabifyDockWidget(analysis_dock, self.record_dock)
+        self.dataset_dock.raise_()
         self.record_dock.hide()  # hidden: the microphone (and sounddevice) stay untouched until asked
         record = self.capture.record_action
         record.triggered.disconnect(self.capture.toggle_recording)
