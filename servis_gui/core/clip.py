@@ -157,7 +157,7 @@ def _decode(identity: FileIdentity, name: str,
             f"empty, but it holds {_duration_text(frames / layout.samplerate)} of audio.",
             _layout_details(identity.path, layout, frames), identity.path, layout, frames)
     _check_length(frames, layout.samplerate, name, identity.path)
-    data = _read_raw(identity.path, layout, frames)
+    data = _read_raw(identity.path, name, layout, frames)
     note = f"{name}: opened although its recording was not finished (its header says it is empty)"
     return data, layout.samplerate, layout.channels, [note]
 
@@ -182,8 +182,11 @@ def _check_length(frames: int, samplerate: int, name: str, path: str) -> None:
 def _read(file: sf.SoundFile, name: str, path: str) -> np.ndarray:
     try:
         return file.read(dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError, OSError, MemoryError) as exc:
-        raise AudioLoadError(f"{name} is damaged or too large: its audio cannot be decoded.",
+    except MemoryError as exc:
+        raise AudioLoadError(f"{name} is too large to open in the memory available.",
+                             f"{path}\n{exc!r}") from exc
+    except (sf.LibsndfileError, RuntimeError, OSError) as exc:
+        raise AudioLoadError(f"{name} is damaged: its audio data is cut off or corrupt.",
                              f"{path}\n{exc!r}") from exc
 
 
@@ -193,7 +196,7 @@ def _unreadable(path: str, name: str, exc: Exception) -> AudioLoadError:
         with open(path, "rb") as file:
             message = _describe_unreadable(file, name, str(exc))
     except OSError as os_exc:
-        return cannot_open(path, os_exc)
+        return cannot_open(path, os_exc, name)
     return AudioLoadError(message, str(exc))
 
 
@@ -242,7 +245,7 @@ def _unfinished_layout(identity: FileIdentity, name: str) -> tuple[WavLayout, in
         with open(identity.path, "rb") as file:
             layout = read_wav_layout(file)
     except OSError as exc:
-        raise cannot_open(identity.path, exc) from exc
+        raise cannot_open(identity.path, exc, name) from exc
     except WavHeaderError as exc:
         raise _no_audio(name, identity.path) from exc
     frames = layout.frames_in(identity.size)
@@ -266,14 +269,14 @@ def _layout_details(path: str, layout: WavLayout, frames: int) -> str:
             f"channel(s), {layout.samplerate} Hz")
 
 
-def _read_raw(path: str, layout: WavLayout, frames: int) -> np.ndarray:
+def _read_raw(path: str, name: str, layout: WavLayout, frames: int) -> np.ndarray:
     """The whole frames after the data offset, read as headerless audio (the file is not touched)."""
     try:
         with open(path, "rb") as file:
             file.seek(layout.data_offset)
             raw = file.read(frames * layout.block_align)
     except OSError as exc:
-        raise cannot_open(path, exc) from exc
+        raise cannot_open(path, exc, name) from exc
     whole = memoryview(raw)[: len(raw) - len(raw) % layout.block_align]
     data, _ = sf.read(io.BytesIO(whole), dtype="float32", always_2d=True, format="RAW",
                       subtype=layout.raw_subtype, samplerate=layout.samplerate,

@@ -70,15 +70,18 @@ def resolve_path(path: str | bytes | os.PathLike) -> str:
         return os.path.abspath(text)
 
 
-def cannot_open(path: str | bytes | os.PathLike, exc: OSError) -> AudioLoadError:
+def cannot_open(path: str | bytes | os.PathLike, exc: OSError,
+                name: str | None = None) -> AudioLoadError:
     """The error for a file the operating system refuses to stat or open.
 
     Parameters
     ----------
     path : str, bytes or path-like
-        The path as the user gave it (its name goes in the message).
+        The path (it goes in the details).
     exc : OSError
         What the operating system said; it goes in the details.
+    name : str or None
+        The name the user knows the file by; ``display_name(path)`` if ``None``.
 
     Returns
     -------
@@ -86,7 +89,7 @@ def cannot_open(path: str | bytes | os.PathLike, exc: OSError) -> AudioLoadError
         "Cannot open NAME: REASON." with ``details`` holding the full path and the system's words.
     """
     reason = REASONS.get(exc.errno, (exc.strerror or str(exc)).lower())
-    return AudioLoadError(f"Cannot open {display_name(path)}: {reason}.",
+    return AudioLoadError(f"Cannot open {name or display_name(path)}: {reason}.",
                           f"{os.fsdecode(path)}\n{exc}")
 
 

@@ -76,6 +76,11 @@ def _write_bad(tmp_path, kind):
         fmt = struct.pack("<HHIIHH", 0x55, 1, 16000, 4000, 1, 0)
         path.write_bytes(b"RIFF" + bytes(4) + b"WAVEfmt " + struct.pack("<I", 16) + fmt
                          + b"data" + struct.pack("<I", 4000) + bytes(4000))
+    elif kind in ("flac_cut", "flac_header_cut"):
+        path = tmp_path / f"{kind}.flac"
+        sf.write(path, _tone(), 16000)
+        raw = path.read_bytes()
+        path.write_bytes(raw[: len(raw) // 2] if kind == "flac_cut" else raw[:20])
     elif kind == "binary":
         path.write_bytes(bytes(range(256)) * 8)
     elif kind == "missing":
@@ -94,6 +99,8 @@ def _write_bad(tmp_path, kind):
         ("m4a", r"^clip\.m4a is an M4A/AAC \(MP4\) file, a format SERVIS cannot read: "
                 r"convert it to WAV or FLAC first\.$"),
         ("mp3_in_wav", r"WAV file whose audio encoding SERVIS cannot read \(format tag 0x0055"),
+        ("flac_cut", r"^flac_cut\.flac is damaged: its audio data is cut off or corrupt\.$"),
+        ("flac_header_cut", r"^flac_header_cut\.flac is damaged or in a form SERVIS cannot read"),
         ("binary", r"not in an audio format SERVIS can read \(WAV, FLAC"),
         ("missing", r"Cannot open nowhere.wav"),
     ],

@@ -112,6 +112,9 @@ def test_unreadable_file_says_permission(shared_dir):
     path.chmod(0)
     assert _message_as_unprivileged(lambda: load_clip(path)) == (
         "Cannot open locked.wav: you do not have permission to read it.")
+    os.symlink(path, shared_dir / "my take.wav")
+    assert _message_as_unprivileged(lambda: load_clip(shared_dir / "my take.wav")) == (
+        "Cannot open my take.wav: you do not have permission to read it.")
 
 
 def test_file_in_an_unreadable_folder_says_permission(shared_dir):
