@@ -270,7 +270,7 @@ def _layout_details(path: str, layout: WavLayout, frames: int) -> str:
 
 
 def _read_raw(path: str, name: str, layout: WavLayout, frames: int) -> np.ndarray:
-    """The whole frames after the data offset, read as headerless audio (the file is not touched)."""
+    """The whole frames after the data offset, read as headerless audio (the file is only read)."""
     try:
         with open(path, "rb") as file:
             file.seek(layout.data_offset)

@@ -42,8 +42,8 @@ class WavLayout:
     Attributes
     ----------
     format_tag : int
-        1 (PCM), 3 (IEEE float), 6 (A-law), 7 (mu-law) or any other WAVE format tag; for WAVE_FORMAT_EXTENSIBLE
-        the tag of its sub-format.
+        1 (PCM), 3 (IEEE float), 6 (A-law), 7 (mu-law) or any other WAVE format tag; for
+        WAVE_FORMAT_EXTENSIBLE the tag of its sub-format.
     channels, samplerate, bits_per_sample, block_align : int
         As written in the ``fmt `` chunk.
     data_offset : int

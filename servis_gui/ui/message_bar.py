@@ -54,7 +54,8 @@ class MessageBar(QWidget):
         kind : {"error", "info"}
             Colours the bar.
         details : str
-            Shown, selectable, under the message when the user presses "Details"; no button if empty.
+            Shown, selectable, under the message when the user presses "Details" (no such button
+            if empty).
         action : (label, callback) or None
             A button with ``label``; pressing it clears the bar, then calls ``callback`` once.
         """

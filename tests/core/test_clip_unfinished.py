@@ -20,7 +20,8 @@ KSDATAFORMAT_TAIL = b"\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71"
 
 def _fmt_chunk(tag, channels, sr, bits, extensible=False):
     align = channels * bits // 8
-    body = struct.pack("<HHIIHH", 0xFFFE if extensible else tag, channels, sr, sr * align, align, bits)
+    written_tag = 0xFFFE if extensible else tag
+    body = struct.pack("<HHIIHH", written_tag, channels, sr, sr * align, align, bits)
     if extensible:
         body += struct.pack("<HHIH", 22, bits, 0, tag) + KSDATAFORMAT_TAIL
     return b"fmt " + struct.pack("<I", len(body)) + body
@@ -30,7 +31,8 @@ def _crashed_wav(path, payload, tag=1, channels=1, sr=16000, bits=16, *, riff_si
                  data_size=0, extensible=False, top=b"RIFF", before_fmt=b""):
     """A WAV header with the sizes a crashed recorder leaves, then ``payload``."""
     header = (top + struct.pack("<I", riff_size) + b"WAVE" + before_fmt
-              + _fmt_chunk(tag, channels, sr, bits, extensible) + b"data" + struct.pack("<I", data_size))
+              + _fmt_chunk(tag, channels, sr, bits, extensible)
+              + b"data" + struct.pack("<I", data_size))
     path.write_bytes(header + payload)
     return len(header)
 
@@ -173,7 +175,7 @@ def test_recovery_refuses_a_too_long_recording(tmp_path, monkeypatch):
     payload, _ = _pcm16_mono(seconds=2.0)
     _crashed_wav(path, payload)
     monkeypatch.setattr(clip_module, "MAX_DURATION_S", 1.0)
-    with pytest.raises(AudioLoadError, match=r"lasts 2.0 s, and SERVIS opens files of at most 1.0 s"):
+    with pytest.raises(AudioLoadError, match=r"lasts 2\.0 s, and SERVIS opens files of at most 1\.0"):
         load_clip(path, recover_unfinished=True)
 
 

@@ -49,7 +49,8 @@ def test_a_new_message_folds_the_details_away(bar, qtbot):
 
 def test_action_runs_once_and_clears_the_bar(bar, qtbot):
     calls = []
-    bar.show_message("x.wav was not finished.", action=("Open the data anyway", lambda: calls.append(1)))
+    bar.show_message("x.wav was not finished.",
+                     action=("Open the data anyway", lambda: calls.append(1)))
     assert bar.action_button.isVisible() and bar.action_button.text() == "Open the data anyway"
     qtbot.mouseClick(bar.action_button, Qt.MouseButton.LeftButton)
     assert calls == [1]
