@@ -144,7 +144,7 @@ def test_every_header_shape_a_crash_leaves_gives_the_samples(tmp_path, top, riff
 
 def test_a_partial_last_frame_is_left_out(tmp_path):
     path = tmp_path / "cut.wav"
-    payload, expected = _pcm24_stereo(frames=1000)
+    payload, _ = _pcm24_stereo(frames=1000)
     _crashed_wav(path, payload + b"\x01\x02\x03\x04", 1, 2, 16000, 24)
     with pytest.raises(UnfinishedWavError) as err:
         load_clip(path)
@@ -175,8 +175,9 @@ def test_recovery_refuses_a_too_long_recording(tmp_path, monkeypatch):
     payload, _ = _pcm16_mono(seconds=2.0)
     _crashed_wav(path, payload)
     monkeypatch.setattr(clip_module, "MAX_DURATION_S", 1.0)
-    with pytest.raises(AudioLoadError, match=r"lasts 2\.0 s, and SERVIS opens files of at most 1\.0"):
+    with pytest.raises(AudioLoadError) as err:
         load_clip(path, recover_unfinished=True)
+    assert "lasts 2.0 s, and SERVIS opens files of at most 1.0 s." in str(err.value)
 
 
 def test_recovering_a_finished_file_loads_it_normally(tmp_path):
