@@ -25,7 +25,7 @@ def open_grid_ms(window, paths: list[str]) -> float:
     """Request a comparison group and wait until its grid is shown and painted."""
     elapsed = wait_for(window.session.group_ready, lambda: window.compare_paths(paths), lambda _pairs: True)
     start = time.perf_counter()
-    window.compare.grid.viewport().repaint()
+    window.compare.grid.canvas.viewport().repaint()
     return elapsed + (time.perf_counter() - start) * 1000
 
 
@@ -35,7 +35,7 @@ def zoom_frame_ms(grid, steps: int = 40) -> list[float]:
     for k in range(steps):
         start = time.perf_counter()
         first.scaleBy(x=0.9 if k < steps // 2 else 1 / 0.9)
-        grid.viewport().repaint()
+        grid.canvas.viewport().repaint()
         times.append((time.perf_counter() - start) * 1000)
     return times
 

@@ -1,4 +1,5 @@
-"""Export a comparison grid: PNG at a chosen size and DPI, SVG, and the displayed matrices."""
+"""Export a comparison grid (every clip and both colour bars): PNG at a chosen size and DPI, SVG,
+and the displayed matrices."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from servis_gui.core.summary import summarise
-from servis_gui.ui.compare_grid import CompareGrid
+from servis_gui.ui.compare_grid import CompareGrid, FigurePart
+from servis_gui.ui.compare_svg import strokes_in_figure_coordinates
 
 INCH_M = 0.0254
 PUBLICATION_WIDTH = 3000
@@ -19,17 +21,18 @@ PUBLICATION_DPI = 300
 
 def export_png(grid: CompareGrid, path: str | Path, width: int, height: int, dpi: int = 150,
                background: str = "#15171a") -> QImage:
-    """Render the grid as shown into a ``width`` x ``height`` PNG tagged with ``dpi``.
+    """Render every clip of the grid and its colour bars into a ``width`` x ``height`` PNG.
 
-    The on-screen layout is scaled to fit (aspect ratio kept, centred on ``background``), so the
-    figure looks like the window at a higher resolution.
+    The on-screen layout (all columns, also those scrolled out of view) is scaled to fit, aspect
+    ratio kept and centred on ``background``, so the figure looks like the window at a higher
+    resolution. The PNG is tagged with ``dpi``.
     """
     image = QImage(width, height, QImage.Format.Format_ARGB32)
     image.fill(QColor(background))
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    grid.scene().render(painter, QRectF(0, 0, width, height), grid.ci.sceneBoundingRect())
+    _render(grid.figure_parts(), painter, QRectF(0, 0, width, height))
     painter.end()
     dots = round(dpi / INCH_M)  # only now: painting at 300 dpi would scale every font in points
     image.setDotsPerMeterX(dots)
@@ -40,33 +43,58 @@ def export_png(grid: CompareGrid, path: str | Path, width: int, height: int, dpi
 
 
 def export_svg(grid: CompareGrid, path: str | Path) -> None:
-    """Write the grid as SVG: images embedded as PNG, text and axes as vectors.
+    """Write every clip of the grid and its colour bars as SVG, at the on-screen size.
 
-    Drawn with Qt's own SVG generator (pyqtgraph's SVGExporter fails on Qt 6's closed paths).
+    Images are embedded as PNG, curves, text and axes are vectors. Drawn with Qt's own SVG
+    generator (pyqtgraph's SVGExporter fails on Qt 6's closed paths), then the curves are moved to
+    figure coordinates (see ``compare_svg``).
     """
     from PySide6.QtSvg import QSvgGenerator
 
-    source = grid.ci.sceneBoundingRect()
+    parts = grid.figure_parts()
+    size = _bounds(parts).size()
     generator = QSvgGenerator()
     generator.setFileName(str(path))
-    generator.setSize(source.size().toSize())
-    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setSize(size.toSize())
+    generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
     generator.setTitle("SERVIS comparison")
+    generator.setResolution(grid.logicalDpiY())  # fonts in points: the size they have on screen
     painter = QPainter(generator)
-    painter.fillRect(QRectF(0, 0, source.width(), source.height()), QColor("#ffffff"))
-    grid.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+    painter.fillRect(QRectF(0, 0, size.width(), size.height()), QColor("#ffffff"))
+    _render(parts, painter, QRectF(0, 0, size.width(), size.height()))
     painter.end()
+    strokes_in_figure_coordinates(path)
 
 
 def export_figure(grid: CompareGrid, path: str | Path) -> list[Path]:
     """One action for a paper: a 300 dpi PNG on white, and an SVG next to it."""
     png = Path(path).with_suffix(".png")
-    shown = grid.ci.sceneBoundingRect()
+    shown = _bounds(grid.figure_parts())
     height = round(PUBLICATION_WIDTH * shown.height() / max(shown.width(), 1.0))
     export_png(grid, png, PUBLICATION_WIDTH, height, dpi=PUBLICATION_DPI, background="#ffffff")
     svg = png.with_suffix(".svg")
     export_svg(grid, svg)
     return [png, svg]
+
+
+def _bounds(parts: list[FigurePart]) -> QRectF:
+    """The figure's extent: every part at its offset."""
+    bounds = QRectF()
+    for part in parts:
+        bounds = bounds.united(QRectF(part.offset, part.source.size()))
+    return bounds
+
+
+def _render(parts: list[FigurePart], painter: QPainter, target: QRectF) -> None:
+    """Draw the parts into ``target``, scaled alike to fit and centred."""
+    bounds = _bounds(parts)
+    scale = min(target.width() / bounds.width(), target.height() / bounds.height())
+    left = target.left() + (target.width() - bounds.width() * scale) / 2 - bounds.left() * scale
+    top = target.top() + (target.height() - bounds.height() * scale) / 2 - bounds.top() * scale
+    for part in parts:
+        where = QRectF(left + part.offset.x() * scale, top + part.offset.y() * scale,
+                       part.source.width() * scale, part.source.height() * scale)
+        part.scene.render(painter, where, part.source, Qt.AspectRatioMode.IgnoreAspectRatio)
 
 
 def export_data(grid: CompareGrid, folder: str | Path) -> list[Path]:

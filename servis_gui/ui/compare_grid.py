@@ -2,63 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtWidgets import QFrame, QGraphicsScene, QHBoxLayout, QScrollArea, QWidget
 
-from servis_gui.core.emotions import colour
 from servis_gui.core.levels import group_mel_db, mfcc_levels
-from servis_gui.ui.panes import (
-    CURSOR_PEN, LEFT_AXIS_PX, MFCC_COLORMAP, PLAYHEAD_PEN, TimeViewBox, add_vline, set_mel_ticks,
-    set_mfcc_ticks,
-)
-from servis_gui.workers import Analysis
+from servis_gui.ui.compare_bars import ColourBars
+from servis_gui.ui.compare_canvas import MARGIN_PX, PREPARED_COLUMNS, GridCanvas, GridClip
+from servis_gui.ui.panes import MFCC_COLORMAP
 
-ROWS = ("waveform", "mel", "mfcc")
-PREPARED_COLUMNS = 6
-HEADER_CHARS = 22
-"""A header's text sets its column's minimum width: longer titles are cut (the summary has them)."""
+__all__ = ["CompareGrid", "FigurePart", "GridClip"]
+
+MIN_COLUMN_PX = 140
+"""Narrowest column: below it the grid scrolls sideways."""
+MIN_ROW_PX = 190
+"""Lowest row (header and plots) in the "rows" layout: below it the grid scrolls down."""
+_REF_UNITS = {"group_max": "dB re loudest clip", "full_scale": "dB re full scale",
+              "clip_max": "dB re each clip's max"}
 
 
 @dataclass(frozen=True)
-class GridClip:
-    """One column (or row) of the grid: what to call it and what to draw."""
+class FigurePart:
+    """A scene region to draw into an exported figure, at ``offset`` in figure pixels."""
 
-    title: str
-    emotion: str
-    analysis: Analysis
-
-
-class ClickableLabel(pg.LabelItem):
-    """A clip header; clicking it asks to play that clip."""
-
-    clicked = Signal()
-
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt override)
-        ev.accept()
-        self.clicked.emit()
+    scene: QGraphicsScene
+    source: QRectF
+    offset: QPointF
 
 
-@dataclass
-class _Column:
-    """The graphics items of one clip; reused when the next group is shown."""
-
-    header: ClickableLabel
-    plots: dict[str, pg.PlotItem]
-    curve: pg.PlotDataItem
-    mel_image: pg.ImageItem
-    mfcc_image: pg.ImageItem
-    lines: list[pg.InfiniteLine] = field(default_factory=list)
-    playheads: list[pg.InfiniteLine] = field(default_factory=list)
-
-
-class CompareGrid(pg.GraphicsLayoutWidget):
+class CompareGrid(QWidget):
     """Draws N clips; one colour bar drives every mel image and one every MFCC image.
 
-    Building plots is the slow part (~15 ms each), so columns are kept and refilled, and
-    ``prepare`` builds the first few in idle time, one per event-loop turn.
+    The clips scroll (sideways in columns, down in rows) when they do not fit; the colour bars
+    stay beside them, lined up with the mel and MFCC rows.
 
     Signals
     -------
@@ -69,47 +47,64 @@ class CompareGrid(pg.GraphicsLayoutWidget):
 
     def __init__(self, colormap: str = "magma") -> None:
         super().__init__()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.colormap = colormap
         self.clips: list[GridClip] = []
-        self.columns: list[_Column] = []
-        self.by_rows = False
         self.stretch = False
-        self.mel_bar = self._new_bar(colormap, "dB")
-        self.mfcc_bar = self._new_bar(MFCC_COLORMAP, "MFCC")
-        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.canvas = GridCanvas()
+        self.scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.canvas)
+        self.colour_bars = ColourBars(colormap, MFCC_COLORMAP)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.colour_bars)
+        self.canvas.header_clicked.connect(self.header_clicked)
+        self.canvas.sigDeviceRangeChanged.connect(self._on_canvas_resized)
+        self.colour_bars.sigDeviceRangeChanged.connect(self._on_canvas_resized)
 
     # -- public ------------------------------------------------------------------------------
 
     @property
+    def mel_bar(self) -> pg.ColorBarItem:
+        return self.colour_bars.mel_bar
+
+    @property
+    def mfcc_bar(self) -> pg.ColorBarItem:
+        return self.colour_bars.mfcc_bar
+
+    @property
+    def by_rows(self) -> bool:
+        return self.canvas.by_rows
+
+    @property
     def plots(self) -> list[dict[str, pg.PlotItem]]:
-        return [c.plots for c in self.columns[: len(self.clips)]]
+        return [c.plots for c in self.canvas.used]
 
     @property
     def mel_images(self) -> list[pg.ImageItem]:
-        return [c.mel_image for c in self.columns[: len(self.clips)]]
+        return [c.mel_image for c in self.canvas.used]
 
     @property
     def mfcc_images(self) -> list[pg.ImageItem]:
-        return [c.mfcc_image for c in self.columns[: len(self.clips)]]
+        return [c.mfcc_image for c in self.canvas.used]
 
     @property
     def curves(self) -> list[pg.PlotDataItem]:
-        return [c.curve for c in self.columns[: len(self.clips)]]
+        return [c.curve for c in self.canvas.used]
 
     @property
-    def headers(self) -> list[ClickableLabel]:
-        return [c.header for c in self.columns[: len(self.clips)]]
+    def headers(self) -> list[pg.LabelItem]:
+        return [c.header for c in self.canvas.used]
 
     @property
     def playheads(self) -> list[list[pg.InfiniteLine]]:
-        return [c.playheads for c in self.columns[: len(self.clips)]]
+        return [c.playheads for c in self.canvas.used]
 
     def prepare(self, n: int = PREPARED_COLUMNS) -> None:
         """Build empty columns in the background of the event loop, one per turn."""
-        if len(self.columns) < n and not self.clips:
-            self._add_column(len(self.columns))
-            _set_visible(self.columns[-1], False)
-            QTimer.singleShot(0, lambda: self.prepare(n))
+        self.canvas.prepare(n)
 
     def show_clips(self, clips: list[GridClip], reference: str, by_rows: bool, stretch: bool) -> None:
         """Show ``clips``, reusing the columns already built.
@@ -125,24 +120,22 @@ class CompareGrid(pg.GraphicsLayoutWidget):
         stretch : bool
             Stretch every clip to the same width instead of a common time scale.
         """
-        if by_rows != self.by_rows:
-            self._drop_columns(0)
-            self.by_rows = by_rows
         self.clips, self.stretch = clips, stretch
-        while len(self.columns) < len(clips):
-            self._add_column(len(self.columns))
-        self._drop_columns(len(clips))
+        self.canvas.set_count(len(clips), by_rows)
+        self._set_scrolling(len(clips), by_rows)
         if not clips:
             return
         mel_dbs, mel_lv = group_mel_db([c.analysis.features for c in clips], reference)
         for i, (clip, mel_db) in enumerate(zip(clips, mel_dbs)):
-            self._fill(self.columns[i], i, clip, mel_db)
-        self._place_bars(len(clips))
+            self.canvas.fill(i, clip, mel_db, 1.0 / clip.analysis.clip.duration if stretch else 1.0)
+        self.mel_bar.setImageItem(self.mel_images)
+        self.mfcc_bar.setImageItem(self.mfcc_images)
         self.mel_bar.setLevels(mel_lv)
         self.mel_bar.getAxis("left").setLabel(_REF_UNITS[reference])
         self.mfcc_bar.setLevels(mfcc_levels(*[c.analysis.features.mfcc for c in clips]))
         longest = max((1.0 if stretch else c.analysis.clip.duration) for c in clips)
-        self.columns[0].plots["waveform"].setXRange(0.0, longest, padding=0.0)
+        self.plots[0]["waveform"].setXRange(0.0, longest, padding=0.0)
+        self.align_bars()
 
     def set_playhead(self, index: int, t: float | None) -> None:
         """Show the playhead at ``t`` seconds in clip ``index`` only (``None`` hides it)."""
@@ -152,99 +145,44 @@ class CompareGrid(pg.GraphicsLayoutWidget):
                 if i == index and t is not None:
                     line.setPos(self._x_of(i, t))
 
-    # -- building ----------------------------------------------------------------------------
+    def align_bars(self) -> None:
+        """Line the colour bars up with the first clip's mel and MFCC plots (in columns)."""
+        self.canvas.ci.layout.activate()
+        if self.by_rows or not self.clips:
+            half = self.colour_bars.height() / 2
+            spans = [(8.0, half - 8.0), (half + 8.0, 2 * half - 8.0)]
+        else:
+            spans = [self._span(self.plots[0][name].getViewBox()) for name in ("mel", "mfcc")]
+        self.colour_bars.align(spans)
 
-    def _add_column(self, i: int) -> None:
-        header = ClickableLabel("", justify="left")
-        header.clicked.connect(lambda i=i: self.header_clicked.emit(i))
-        self.addItem(header, *((i * 2, 0, 1, 3) if self.by_rows else (0, i)))
-        plots: dict[str, pg.PlotItem] = {}
-        for k, name in enumerate(ROWS):
-            row, col = (i * 2 + 1, k) if self.by_rows else (k + 1, i)
-            link = self.columns[0].plots["waveform"] if self.columns else plots.get("waveform")
-            plots[name] = self._new_plot(row, col, show_y=(col == 0 or self.by_rows), link=link)
-        curve = plots["waveform"].plot()
-        curve.setDownsampling(auto=True, method="peak")
-        curve.setClipToView(True)
-        plots["waveform"].setYRange(-1.0, 1.0, padding=0.02)
-        column = _Column(header, plots, curve, pg.ImageItem(axisOrder="row-major"),
-                         pg.ImageItem(axisOrder="row-major"))
-        plots["mel"].addItem(column.mel_image)
-        plots["mfcc"].addItem(column.mfcc_image)
-        self.mel_bar.setImageItem(self.mel_images + [column.mel_image])
-        self.mfcc_bar.setImageItem(self.mfcc_images + [column.mfcc_image])
-        column.lines = [add_vline(p, CURSOR_PEN) for p in plots.values()]
-        column.playheads = [add_vline(p, PLAYHEAD_PEN) for p in plots.values()]
-        self.columns.append(column)
+    def figure_parts(self) -> list[FigurePart]:
+        """What an exported figure shows: every clip (scrolled into view or not) and the bars."""
+        self.align_bars()
+        top = self.colour_bars.mapTo(self, QPointF(0, 0)).y() - self.canvas.mapTo(self, QPointF(0, 0)).y()
+        bars = QRectF(0, 0, self.colour_bars.width(), self.colour_bars.height())
+        return [FigurePart(self.canvas.scene(), self.canvas.ci.sceneBoundingRect(), QPointF(0, 0)),
+                FigurePart(self.colour_bars.scene(), bars, QPointF(self.canvas.width(), top))]
 
-    def _new_plot(self, row: int, col: int, show_y: bool, link: pg.PlotItem | None) -> pg.PlotItem:
-        plot = self.addPlot(row=row, col=col, viewBox=TimeViewBox())
-        plot.setMenuEnabled(False)
-        plot.hideButtons()
-        plot.getAxis("left").setWidth(LEFT_AXIS_PX if show_y else 8)
-        plot.getAxis("left").setStyle(showValues=show_y)
-        if link is not None:
-            plot.setXLink(link)
-        return plot
+    # -- layout --------------------------------------------------------------------------------
 
-    def _drop_columns(self, keep: int) -> None:
-        for column in self.columns[keep:]:
-            for item in [column.header, *column.plots.values()]:
-                self.removeItem(item)
-        del self.columns[keep:]
+    def _set_scrolling(self, n: int, by_rows: bool) -> None:
+        """Give the clips their minimum room; the scroll area scrolls when they need more."""
+        hint = self.canvas.ci.effectiveSizeHint(Qt.SizeHint.MinimumSize)
+        extra = 2 * MARGIN_PX
+        if by_rows:
+            self.canvas.setMinimumSize(round(hint.width()), max(round(hint.height()), n * MIN_ROW_PX + extra))
+        else:
+            self.canvas.setMinimumSize(max(round(hint.width()), n * MIN_COLUMN_PX + extra), round(hint.height()))
 
-    def _fill(self, column: _Column, i: int, clip: GridClip, mel_db: np.ndarray) -> None:
-        _set_visible(column, True)
-        column.header.setText(_header_html(clip, i))
-        feats, audio = clip.analysis.features, clip.analysis.clip
-        scale = 1.0 / audio.duration if self.stretch else 1.0
-        column.curve.setData(np.arange(len(audio.samples)) * (scale / audio.sr), audio.samples)
-        column.curve.setPen(pg.mkPen(colour(clip.emotion), width=1))
-        x0, width = -0.5 * feats.frame_seconds * scale, len(feats.times) * feats.frame_seconds * scale
-        for image, data in ((column.mel_image, mel_db), (column.mfcc_image, feats.mfcc)):
-            image.setImage(np.ascontiguousarray(data, dtype=np.float32), autoLevels=False)
-            image.setRect(QRectF(x0, 0.0, width, data.shape[0]))
-        set_mel_ticks(column.plots["mel"], feats.mel_hz)
-        set_mfcc_ticks(column.plots["mfcc"], feats.mfcc.shape[0])
-
-    def _new_bar(self, cmap: str, label: str) -> pg.ColorBarItem:
-        return pg.ColorBarItem(colorMap=pg.colormap.get(cmap), label=label, interactive=False,
-                               colorMapMenu=False, width=14)
-
-    def _place_bars(self, n: int) -> None:
-        for k, bar in enumerate((self.mel_bar, self.mfcc_bar), start=1):
-            if bar.scene() is not None:
-                self.removeItem(bar)
-            self.addItem(bar, *((1, 2 + k) if self.by_rows else (k + 1, n)))
-        self.mel_bar.setImageItem(self.mel_images)
-        self.mfcc_bar.setImageItem(self.mfcc_images)
+    def _span(self, view: pg.ViewBox) -> tuple[float, float]:
+        """The vertical extent of ``view`` in the colour bars' pixels."""
+        rect = self.canvas.viewportTransform().mapRect(view.sceneBoundingRect())
+        top = self.colour_bars.mapFrom(self, self.canvas.viewport().mapTo(self, rect.topLeft())).y()
+        return float(top), float(top + rect.height())
 
     def _x_of(self, i: int, t: float) -> float:
         return t / self.clips[i].analysis.clip.duration if self.stretch else t
 
-    def _on_mouse_moved(self, pos) -> None:
-        for column in self.columns[: len(self.clips)]:
-            for plot in column.plots.values():
-                if plot.sceneBoundingRect().contains(pos):
-                    x = plot.getViewBox().mapSceneToView(pos).x()
-                    for line in (line for c in self.columns for line in c.lines):
-                        line.setPos(x)
-                        line.show()
-                    return
-
-
-_REF_UNITS = {"group_max": "dB re loudest clip", "full_scale": "dB re full scale",
-              "clip_max": "dB re each clip's max"}
-
-
-def _set_visible(column: _Column, visible: bool) -> None:
-    column.header.setVisible(visible)
-    for plot in column.plots.values():
-        plot.setVisible(visible)
-
-
-def _header_html(clip: GridClip, i: int) -> str:
-    chip = f"<span style='color:{colour(clip.emotion)}; font-size:14pt'>■</span>"
-    key = f"[{i + 1}] " if i < 9 else ""
-    title = clip.title if len(clip.title) <= HEADER_CHARS else clip.title[: HEADER_CHARS - 1] + "…"
-    return f"{chip} <b>{key}{clip.emotion}</b><br><span style='font-size:8pt'>{title}</span>"
+    def _on_canvas_resized(self, *_args) -> None:
+        if self.clips:
+            self.align_bars()

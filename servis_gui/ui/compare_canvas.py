@@ -1,0 +1,191 @@
+"""The scrolled part of the comparison grid: per clip a header, a waveform, a mel and an MFCC plot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, QSizeF, QTimer, Signal
+
+from servis_gui.core.emotions import colour
+from servis_gui.ui.panes import (
+    CURSOR_PEN, PLAYHEAD_PEN, TimeViewBox, add_vline, set_mel_ticks, set_mfcc_ticks,
+)
+from servis_gui.workers import Analysis
+
+ROWS = ("waveform", "mel", "mfcc")
+PREPARED_COLUMNS = 6
+HEADER_CHARS = 22
+"""Longer titles are cut (the summary has them), so a header fits a column of MIN_COLUMN_PX."""
+AXIS_PX = 40
+"""Every plot's y axis has this width, so every ViewBox of the grid is equally wide."""
+MARGIN_PX, SPACING_PX = 4, 4
+UNLIMITED = 16_777_215.0  # QWIDGETSIZE_MAX
+
+
+@dataclass(frozen=True)
+class GridClip:
+    """One column (or row) of the grid: what to call it and what to draw."""
+
+    title: str
+    emotion: str
+    analysis: Analysis
+
+
+class ClickableLabel(pg.LabelItem):
+    """A clip header; clicking it asks to play that clip.
+
+    Its text does not widen its column: every column has the same size hints, so the same width.
+    """
+
+    clicked = Signal()
+
+    def updateMin(self) -> None:  # noqa: N802 (pyqtgraph override)
+        super().updateMin()
+        self.setMinimumWidth(1.0)
+        self.setPreferredWidth(1.0)
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt override)
+        ev.accept()
+        self.clicked.emit()
+
+
+@dataclass
+class Column:
+    """The graphics items of one clip; reused when the next group is shown."""
+
+    header: ClickableLabel
+    plots: dict[str, pg.PlotItem]
+    curve: pg.PlotDataItem
+    mel_image: pg.ImageItem
+    mfcc_image: pg.ImageItem
+    lines: list[pg.InfiniteLine] = field(default_factory=list)
+    playheads: list[pg.InfiniteLine] = field(default_factory=list)
+
+
+class GridCanvas(pg.GraphicsLayoutWidget):
+    """The clips' plots in one graphics layout, every column (or row) equally sized.
+
+    Building plots is the slow part (~15 ms each), so columns are kept and refilled, and
+    ``prepare`` builds the first few in idle time, one per event-loop turn.
+
+    Signals
+    -------
+    header_clicked(int) : the header of clip i was clicked
+    """
+
+    header_clicked = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: list[Column] = []
+        self.shown = 0
+        self.by_rows = False
+        self.ci.setContentsMargins(MARGIN_PX, MARGIN_PX, MARGIN_PX, MARGIN_PX)
+        self.ci.layout.setSpacing(SPACING_PX)
+        # The view sizes its central item only when the view is resized, and a widget is clamped
+        # to its layout's maximum size: with every column hidden (prepared) that maximum is the
+        # margins, and the size given then stuck when the columns were shown. No clamp, no stick.
+        self.ci.setMaximumSize(QSizeF(UNLIMITED, UNLIMITED))
+        self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+
+    @property
+    def used(self) -> list[Column]:
+        """The columns showing a clip."""
+        return self.columns[: self.shown]
+
+    def prepare(self, n: int = PREPARED_COLUMNS) -> None:
+        """Build hidden columns in the background of the event loop, one per turn."""
+        if len(self.columns) < n and not self.shown:
+            self._add_column(len(self.columns))
+            _set_visible(self.columns[-1], False)
+            QTimer.singleShot(0, lambda: self.prepare(n))
+
+    def set_count(self, n: int, by_rows: bool) -> None:
+        """Have exactly ``n`` columns laid out as columns (or rows when ``by_rows``)."""
+        if by_rows != self.by_rows:
+            self._drop_columns(0)
+            self.by_rows = by_rows
+        while len(self.columns) < n:
+            self._add_column(len(self.columns))
+        self._drop_columns(n)
+        self.shown = n
+
+    def fill(self, i: int, clip: GridClip, mel_db: np.ndarray, scale: float) -> None:
+        """Draw ``clip`` in column ``i``, its time axis multiplied by ``scale``."""
+        column = self.columns[i]
+        _set_visible(column, True)
+        column.header.setText(_header_html(clip, i))
+        feats, audio = clip.analysis.features, clip.analysis.clip
+        column.curve.setData(np.arange(len(audio.samples)) * (scale / audio.sr), audio.samples)
+        column.curve.setPen(pg.mkPen(colour(clip.emotion), width=1))
+        x0, width = -0.5 * feats.frame_seconds * scale, len(feats.times) * feats.frame_seconds * scale
+        for image, data in ((column.mel_image, mel_db), (column.mfcc_image, feats.mfcc)):
+            image.setImage(np.ascontiguousarray(data, dtype=np.float32), autoLevels=False)
+            image.setRect(QRectF(x0, 0.0, width, data.shape[0]))
+        set_mel_ticks(column.plots["mel"], feats.mel_hz)
+        set_mfcc_ticks(column.plots["mfcc"], feats.mfcc.shape[0])
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _add_column(self, i: int) -> None:
+        header = ClickableLabel("", justify="left")
+        header.clicked.connect(lambda i=i: self.header_clicked.emit(i))
+        self.addItem(header, *((i * 2, 0, 1, 3) if self.by_rows else (0, i)))
+        plots: dict[str, pg.PlotItem] = {}
+        for k, name in enumerate(ROWS):
+            row, col = (i * 2 + 1, k) if self.by_rows else (k + 1, i)
+            link = self.columns[0].plots["waveform"] if self.columns else plots.get("waveform")
+            time_axis = self.by_rows or name == ROWS[-1]
+            plots[name] = self._new_plot(row, col, time_axis, link)
+        curve = plots["waveform"].plot()
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setClipToView(True)
+        plots["waveform"].setYRange(-1.0, 1.0, padding=0.02)
+        column = Column(header, plots, curve, pg.ImageItem(axisOrder="row-major"),
+                        pg.ImageItem(axisOrder="row-major"))
+        plots["mel"].addItem(column.mel_image)
+        plots["mfcc"].addItem(column.mfcc_image)
+        column.lines = [add_vline(p, CURSOR_PEN) for p in plots.values()]
+        column.playheads = [add_vline(p, PLAYHEAD_PEN) for p in plots.values()]
+        self.columns.append(column)
+
+    def _new_plot(self, row: int, col: int, time_axis: bool, link: pg.PlotItem | None) -> pg.PlotItem:
+        plot = self.addPlot(row=row, col=col, viewBox=TimeViewBox())
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.getAxis("left").setWidth(AXIS_PX)
+        plot.showAxis("bottom", time_axis)
+        if link is not None:
+            plot.setXLink(link)
+        return plot
+
+    def _drop_columns(self, keep: int) -> None:
+        for column in self.columns[keep:]:
+            for item in [column.header, *column.plots.values()]:
+                self.removeItem(item)
+        del self.columns[keep:]
+
+    def _on_scene_mouse_moved(self, pos) -> None:
+        for column in self.used:
+            for plot in column.plots.values():
+                if plot.sceneBoundingRect().contains(pos):
+                    x = plot.getViewBox().mapSceneToView(pos).x()
+                    for line in (line for c in self.columns for line in c.lines):
+                        line.setPos(x)
+                        line.show()
+                    return
+
+
+def _set_visible(column: Column, visible: bool) -> None:
+    column.header.setVisible(visible)
+    for plot in column.plots.values():
+        plot.setVisible(visible)
+
+
+def _header_html(clip: GridClip, i: int) -> str:
+    chip = f"<span style='color:{colour(clip.emotion)}; font-size:14pt'>■</span>"
+    key = f"[{i + 1}] " if i < 9 else ""
+    title = clip.title if len(clip.title) <= HEADER_CHARS else clip.title[: HEADER_CHARS - 1] + "…"
+    return f"{chip} <b>{key}{clip.emotion}</b><br><span style='font-size:8pt'>{title}</span>"
