@@ -219,12 +219,11 @@ def _describe_unreadable(file: BinaryIO, name: str, library_text: str) -> str:
 
 def _describe_bad_wav(file: BinaryIO, name: str) -> str:
     try:
-        layout = read_wav_layout(file)
+        read_wav_layout(file)
     except WavHeaderError:
         return f"{name} is a damaged WAV file: its header is cut short, so it holds no audio."
-    return (f"{name} is a WAV file whose audio encoding SERVIS cannot read "
-            f"(format tag 0x{layout.format_tag:04X}, {layout.bits_per_sample} bits). "
-            "Convert it to 16-bit PCM WAV or FLAC first.")
+    return (f"{name} is a WAV file, but its audio is stored in an encoding SERVIS cannot read: "
+            "convert it to 16-bit PCM WAV or FLAC first.")
 
 
 def _is_text(head: bytes) -> bool:

@@ -98,7 +98,7 @@ def _write_bad(tmp_path, kind):
         ("zero_frames", r"holds no audio \(0 samples\)"),
         ("m4a", r"^clip\.m4a is an M4A/AAC \(MP4\) file, a format SERVIS cannot read: "
                 r"convert it to WAV or FLAC first\.$"),
-        ("mp3_in_wav", r"WAV file whose audio encoding SERVIS cannot read \(format tag 0x0055"),
+        ("mp3_in_wav", r"is a WAV file, but its audio is stored in an encoding SERVIS cannot read"),
         ("flac_cut", r"^flac_cut\.flac is damaged: its audio data is cut off or corrupt\.$"),
         ("flac_header_cut", r"^flac_header_cut\.flac is damaged or in a form SERVIS cannot read"),
         ("binary", r"not in an audio format SERVIS can read \(WAV, FLAC"),
