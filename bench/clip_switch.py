@@ -26,7 +26,7 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 KEY_REPEAT_MS = 33
-DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo"
+DEMO = Path(__file__).resolve().parent.parent / "servis_gui" / "resources" / "demo"
 
 
 def three_second_clips(folder: Path) -> list[str]:

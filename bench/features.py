@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-DEMO = Path(__file__).resolve().parent.parent / "resources" / "demo"
+DEMO = Path(__file__).resolve().parent.parent / "servis_gui" / "resources" / "demo"
 PARAMS = dict(sr=16000, n_fft=2048, hop_length=512, n_mels=128)
 
 

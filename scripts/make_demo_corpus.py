@@ -36,7 +36,7 @@ TRIM = ("silence", "1", "0.01", "-50d")
 REVERB = ("reverb", "20", "50", "30", "0")
 ROOM_TONE = ("pad", "0.25", "0.25")
 MANIFEST_HEADER = ("path", "emotion", "speaker", "gender", "sentence_id", "text")
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "resources" / "demo"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "servis_gui" / "resources" / "demo"
 
 README_TEXT = """\
 # Demo corpus (synthetic)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder: inside the PyInstaller bundle, or beside the package in a checkout."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The package data folder ``servis_gui/resources`` (a checkout, a wheel, or the bundle).
+
+    The top-level ``resources`` of a checkout is a link to it.
+    """
+    return Path(__file__).resolve().parent / "resources"
 
 
 def demo_dir() -> Path:

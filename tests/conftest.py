@@ -14,4 +14,4 @@ os.environ["XDG_STATE_HOME"] = str(Path(_HOME) / "state")
 os.environ["XDG_CACHE_HOME"] = os.environ.get("XDG_CACHE_HOME", str(Path(_HOME) / "cache"))
 
 REPO = Path(__file__).resolve().parent.parent
-DEMO = REPO / "resources" / "demo"
+DEMO = REPO / "servis_gui" / "resources" / "demo"

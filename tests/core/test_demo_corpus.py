@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "resources" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "servis_gui" / "resources" / "demo"
 HEADER = ["path", "emotion", "speaker", "gender", "sentence_id", "text"]
 EMOTIONS = ("neutral", "calm", "happy", "sad", "angry", "fearful", "disgust", "surprised")
 SPEAKERS = ("m3", "f3")

@@ -51,7 +51,7 @@ def test_bundle_builds_and_passes_self_test(tmp_path: Path, capsys: pytest.Captu
     exe = bundle / "servis"
     assert exe.is_file() and os.access(exe, os.X_OK), f"no executable at {exe}"
     internal = bundle / "_internal"
-    assert (internal / "resources" / "demo" / "manifest.csv").is_file(), "resources/ not bundled"
+    assert (internal / "servis_gui" / "resources" / "demo" / "manifest.csv").is_file(), "resources/ not bundled"
     if SYSTEM_PORTAUDIO.is_file():
         assert (internal / "libportaudio.so.2").is_file(), "libportaudio.so.2 not bundled"
     size = _size_mib(bundle)
