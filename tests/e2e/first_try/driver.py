@@ -63,25 +63,25 @@ def screen_of(widget: QWidget):
 
 
 def widget_shown(widget: QWidget) -> bool:
-    return widget.isVisible() and not widget.visibleRegion().isEmpty()
+    return widget.isVisible() and not global_visible(widget).isEmpty()
 
 
 def global_visible(widget: QWidget, local: QRect | None = None) -> QRect:
     """The part of ``local`` (widget coordinates; the whole widget when omitted) a person can see, in
-    global (screen) coordinates: clipped by the widget's visible region (parents, siblings on top),
-    by every scroll area viewport around it, and by the screen."""
+    global (screen) coordinates: clipped by every ancestor (scroll area viewports, splitters, docks,
+    the window) and by the screen. (QWidget.visibleRegion is not used: it also subtracts the widget's
+    own children, e.g. a GraphicsView's viewport.) Siblings drawn on top are not subtracted."""
     if not widget.isVisible():
         return QRect()
     local = widget.rect() if local is None else local
-    local = local.intersected(widget.visibleRegion().boundingRect())
-    if local.isEmpty():
-        return QRect()
     result = QRect(widget.mapToGlobal(local.topLeft()), local.size())
     parent = widget.parentWidget()
-    while parent is not None:
+    while parent is not None and not result.isEmpty():
+        result = result.intersected(global_rect(parent))
         if isinstance(parent, QAbstractScrollArea):
-            viewport = parent.viewport()
-            result = result.intersected(QRect(viewport.mapToGlobal(QPoint(0, 0)), viewport.size()))
+            result = result.intersected(global_rect(parent.viewport()))
+        if parent.isWindow():
+            break
         parent = parent.parentWidget()
     return result.intersected(screen_of(widget).geometry())
 
@@ -325,6 +325,7 @@ class Runner:
         try:
             self.wait = self.gen.send(value)
         except StopIteration:
+            self._final_checks()
             return self.finish()
         except Exception:  # noqa: BLE001
             self.t.error = f"in step {self.t.step_name!r}:\n{traceback.format_exc()}"
@@ -336,14 +337,28 @@ class Runner:
         self.deadline = time.monotonic() + self.wait.timeout_s
         self.timer.start()
 
+    def _final_checks(self) -> None:
+        """Every scenario: the app showed no 'Internal error' (its excepthook's message)."""
+        window = self.t.window
+        if window is not None and window.isVisible():
+            self.t.step("end")
+            errors = [p for p in visible_texts(window) if "internal error" in p["text"].lower()]
+            self.t.check("no_internal_error_shown", not errors, errors, "no 'Internal error' message on the screen")
+
     def finish(self) -> None:
         self.t.finished = True
         self.t.write_report()
         code = 1 if self.t.error else 0
+        QTimer.singleShot(0, lambda: QApplication.instance().exit(code))
+        hard_exit = threading.Timer(15, lambda: os._exit(5))  # an app that does not quit must not hang the run
+        hard_exit.daemon = True
+        hard_exit.start()
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QMainWindow) and widget.isVisible():
-                widget.close()
-        QTimer.singleShot(0, lambda: QApplication.instance().exit(code))
+                try:
+                    widget.close()
+                except Exception:  # noqa: BLE001 (a failing closeEvent is the app's problem, reported in its log)
+                    traceback.print_exc()
 
 
 # ---------------------------------------------------------------- shared scenario parts ----------------------
@@ -374,7 +389,10 @@ def open_window(t: Tester, expect_clip: bool = True):
         drawn = yield t.until(lambda: getattr(t.window, "panes", None) is not None and has_clip_image()
                               and "Loading" not in t.window.header.text(), 20, "first clip drawn")
         t.facts["first_clip_s"] = round(time.monotonic() - t.t0, 2)
-        t.check("first_clip_drawn", drawn, {"seconds": t.facts["first_clip_s"]}, "a clip drawn within 20 s")
+        t.check("first_clip_drawn", drawn, {"seconds": t.facts["first_clip_s"], "header": plain(t.window.header.text())},
+                "a clip drawn within 20 s")
+        if not drawn:
+            raise AssertionError("no clip was drawn within 20 s of the start (see app.log)")
         yield t.sleep(150)
 
 
