@@ -17,6 +17,7 @@ pytest.importorskip("PyInstaller", reason="PyInstaller is not installed (pip ins
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT_S = 1800
 SELF_TEST_TIMEOUT_S = 180
+MAX_SIZE_MIB = 250
 SYSTEM_PORTAUDIO = Path("/usr/lib/x86_64-linux-gnu/libportaudio.so.2")
 
 
@@ -72,6 +73,8 @@ def test_bundle_builds_and_passes_self_test(tmp_path: Path, capsys: pytest.Captu
     report = f"exit {run.returncode}\nstdout:\n{_tail(run.stdout)}\nstderr:\n{_tail(run.stderr)}"
     assert run.returncode == 0, report
     assert any(line.startswith("SERVIS self-test OK") for line in run.stdout.splitlines()), report
+    assert size <= MAX_SIZE_MIB, f"the bundle is {size:.0f} MiB (at most {MAX_SIZE_MIB})"
+    assert not [name for name in ("librosa", "numba", "llvmlite") if (internal / name).exists()]
     shutil.rmtree(dist, ignore_errors=True)
 
 
