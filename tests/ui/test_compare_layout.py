@@ -133,6 +133,14 @@ def shown_seconds(grid) -> list[float]:
     return seconds
 
 
+def figure_rect(grid) -> QRectF:
+    """The extent of an exported figure at scale 1: all columns and the colour bars."""
+    figure = QRectF()
+    for part in grid.figure_parts():
+        figure = figure.united(QRectF(part.offset, part.source.size()))
+    return figure
+
+
 def rgb(image: QImage) -> np.ndarray:
     """An image's pixels as an (height, width, 3) RGB array."""
     image = image.convertToFormat(QImage.Format.Format_RGB888)
@@ -144,9 +152,7 @@ def test_png_export_draws_every_second_equally_wide(window, qtbot, tmp_path):
     from servis_gui.ui.compare_export import export_png
 
     grid = open_group(window, qtbot, EIGHT)
-    figure = QRectF()
-    for part in grid.figure_parts():
-        figure = figure.united(QRectF(part.offset, part.source.size()))
+    figure = figure_rect(grid)
     assert figure.width() >= grid.canvas.ci.sceneBoundingRect().width() + grid.colour_bars.width()
     image = export_png(grid, tmp_path / "grid.png", round(figure.width() * 2), round(figure.height() * 2))
     spans = image_spans(grid, rgb(image), 2.0, QPointF(0, 0))
