@@ -41,25 +41,34 @@ class Report:
     def select(self, steps: tuple[str, ...] | None = None) -> list[dict]:
         return [c for c in self.checks if steps is None or c["step"].startswith(steps)]
 
-    def assert_ok(self, steps: tuple[str, ...] | None = None, required: tuple[str, ...] = ()) -> None:
-        """Fail with every failed hard check of ``steps`` (all steps when None); warn about findings."""
+    def problems(self, steps: tuple[str, ...] | None = None, required: tuple[str, ...] = ()) -> list[str]:
+        """Every failed hard check of ``steps`` (all steps when None), as readable text; warns about findings."""
         chosen = self.select(steps)
         for c in chosen:
             if not c["ok"] and not c["hard"]:
                 warnings.warn(f"first-try finding [{self.config}/{self.scenario}] {c['name']}: "
-                              f"{c['expected']} -- measured {_short(c['measured'])}", UserWarning, stacklevel=2)
-        problems = []
+                              f"{c['expected']} -- measured {_short(c['measured'])}", UserWarning, stacklevel=3)
+        out = []
         if self.data.get("error"):
-            problems.append(f"the scenario stopped with an error:\n{self.data['error']}")
+            out.append(f"the scenario stopped with an error:\n{self.data['error']}")
         names = {c["name"] for c in chosen}
-        problems += [f"check {name!r} never ran (the scenario stopped before it)" for name in required
-                     if name not in names]
-        problems += [_describe(c) for c in chosen if c["hard"] and not c["ok"]]
-        if problems:
+        out += [f"check {name!r} never ran (the scenario stopped before it)" for name in required if name not in names]
+        out += [_describe(c) for c in chosen if c["hard"] and not c["ok"]]
+        if out:
             log = "\n".join(self.data.get("log", [])[-15:])
-            pytest.fail(f"first try at {self.config}, scenario {self.scenario!r}: {len(problems)} problem(s)\n"
-                        + "\n".join(problems) + f"\n  report: {self.folder / 'report.json'}"
-                        f"\n  last driver log lines:\n{log}", pytrace=False)
+            out = [f"first try at {self.config}, scenario {self.scenario!r}: {len(out)} problem(s)", *out,
+                   f"  report: {self.folder / 'report.json'}\n  last driver log lines:\n{log}"]
+        return out
+
+    def assert_ok(self, steps: tuple[str, ...] | None = None, required: tuple[str, ...] = ()) -> None:
+        assert_none([self.problems(steps, required)])
+
+
+def assert_none(problem_lists: list[list[str]]) -> None:
+    """Fail once with the problems of several reports (so one failing run does not hide the next)."""
+    text = "\n".join(line for problems in problem_lists for line in problems)
+    if text:
+        pytest.fail(text, pytrace=False)
 
 
 def _short(value, limit: int = 900) -> str:
