@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as servis_gui.app.main sets it
 
 import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402

@@ -27,6 +27,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the application; returns the process exit code."""
+    # Feature matrices are small: BLAS threads cost more than they save, and the GUI thread needs
+    # the second core. Set before anything imports numpy.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.probe_audio:
         from servis_gui.audio.backend import probe_main
