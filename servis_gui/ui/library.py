@@ -1,18 +1,19 @@
-"""The clip library: which dataset the browser shows, what each clip is, and what to compare.
+"""The clip library: which dataset the browser shows and what to compare.
 
-Wiring between the DatasetBrowser, the demo corpus, "My recordings" and the comparison view;
+Wiring between the DatasetBrowser, the demo corpus, "My recordings" and the comparison view
+(the questions about clips are the Qt-free :class:`~servis_gui.core.datasets.catalogue.Catalogue`'s);
 the main window only forwards menu actions here.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QWidget
 
 from servis_gui.core.datasets import ScanResult, scan_dataset
+from servis_gui.core.datasets.catalogue import Catalogue
 from servis_gui.core.datasets.filtering import emotion_rank
 from servis_gui.core.datasets.records import ClipRecord
 from servis_gui.paths import demo_dir
@@ -25,29 +26,32 @@ MAX_COMPARE = 12
 
 
 class Library(QObject):
-    """Owns the browser and remembers every record seen, so any clip can be labelled anywhere.
+    """Owns the browser and the catalogue of every record seen, so any clip can be labelled anywhere.
 
     Signals
     -------
     open_requested(str) : show this clip in the panes
     play_requested(str) : show and play this clip
     compare_requested(list) : compare these paths side by side
-    take_action(str, str) : ("edit" | "rename:<stem>" | "delete", path) for the capture panel
+    label_take_requested(str) : edit this take's labels
+    rename_take_requested(str, str) : rename this take to the new file stem
+    delete_take_requested(str) : move this take to the trash
     message(str) : a notice for the status bar
     """
 
     open_requested = Signal(str)
     play_requested = Signal(str)
     compare_requested = Signal(list)
-    take_action = Signal(str, str)
+    label_take_requested = Signal(str)
+    rename_take_requested = Signal(str, str)
+    delete_take_requested = Signal(str)
     message = Signal(str)
 
     def __init__(self, settings: Settings, recordings: str, parent: QWidget) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.recordings = str(Path(recordings).resolve())
+        self.catalogue = Catalogue(demo_dir(), recordings)
         self.browser = DatasetBrowser(settings, parent)
-        self.known: dict[str, ClipRecord] = {}
         self.demo: tuple[ClipRecord, ...] = ()
         self._demo_result: ScanResult | None = None
         self.root = ""
@@ -84,22 +88,16 @@ class Library(QObject):
             self.browser.open_dataset(root)
 
     def open_recordings(self) -> None:
-        Path(self.recordings).mkdir(parents=True, exist_ok=True)
-        self.browser.open_dataset(self.recordings)
+        self.catalogue.recordings.mkdir(parents=True, exist_ok=True)
+        self.browser.open_dataset(str(self.catalogue.recordings))
 
     def refresh_recordings(self, _folder: str = "") -> None:
         """A take was saved, renamed or deleted: show "My recordings" as it is now."""
         self.open_recordings()
 
-    def is_demo(self, path: str) -> bool:
-        return Path(path).parent == demo_dir().resolve()
-
-    def is_recording(self, path: str) -> bool:
-        """Is ``path`` a take in the recordings folder?"""
-        return Path(path).resolve().parent == Path(self.recordings)
-
-    def record_for(self, path: str) -> ClipRecord | None:
-        return self.known.get(str(Path(path).resolve()))
+    def set_recordings_folder(self, folder: str) -> None:
+        """Takes are recorded into ``folder`` from now on."""
+        self.catalogue.recordings = Path(folder).resolve()
 
     # -- comparisons ---------------------------------------------------------------------------
 
@@ -118,14 +116,11 @@ class Library(QObject):
 
     def compare_with_acted(self, path: str) -> None:
         """A recording next to the corpus clips (demo and datasets seen) of the same sentence."""
-        take = self.record_for(path)
+        take = self.catalogue.record_for(path)
         if take is None or not take.text:
             self.message.emit("Label the take with its sentence first (right-click → Label take…).")
             return
-        key = _sentence(take.text)
-        acted = sorted((r for p, r in self.known.items() if not self.is_recording(p)
-                        and _sentence(r.text) == key),
-                       key=lambda r: (emotion_rank(r.emotion), r.speaker))
+        acted = self.catalogue.acted_like(path)
         if not acted:
             self.message.emit(f"No corpus clip seen so far says “{take.text}”. Open a corpus first.")
             return
@@ -136,10 +131,10 @@ class Library(QObject):
     def _on_dataset_opened(self, root: str, corpus: str) -> None:
         self.root = str(Path(root).resolve())
         result_records = self.browser.model.records
-        self.known.update({str(Path(r.path).resolve()): r for r in result_records})
-        if self.root == str(demo_dir().resolve()):
+        self.catalogue.add(result_records)
+        if Path(self.root) == self.catalogue.demo:
             self.title = "Dataset: demo (synthetic voices)"
-        elif self.root == self.recordings:
+        elif Path(self.root) == self.catalogue.recordings:
             self.title = "Dataset: My recordings"
         else:
             self.title = f"Dataset: {Path(root).name} ({corpus})"
@@ -153,22 +148,17 @@ class Library(QObject):
         menu.addAction("Compare selected clips", self.compare_selected)
         menu.addAction("Same sentence, other emotions", self.compare_same_sentence)
         menu.addAction("Same sentence, all speakers", lambda: self.compare_same_sentence(True))
-        if path and self.is_recording(path):
+        if path and self.catalogue.is_recording(path):
             menu.addSeparator()
             menu.addAction("Compare with acted clips of this sentence", lambda: self.compare_with_acted(path))
-            menu.addAction("Label take…", lambda: self.take_action.emit("edit", path))
+            menu.addAction("Label take…", lambda: self.label_take_requested.emit(path))
             menu.addAction("Rename take…", lambda: self._rename(path))
-            menu.addAction("Delete take (undo in the Record panel)", lambda: self.take_action.emit("delete", path))
+            menu.addAction("Delete take (undo in the Record panel)", lambda: self.delete_take_requested.emit(path))
         menu.exec(self.browser.table.viewport().mapToGlobal(pos))
 
     def _rename(self, path: str) -> None:
         stem, ok = QInputDialog.getText(self.browser, "Rename take", "New name:", text=Path(path).stem)
         if ok and stem.strip():
-            self.take_action.emit(f"rename:{stem.strip()}", path)
-
-
-def _sentence(text: str) -> str:
-    """Compare sentences ignoring case, punctuation and spacing."""
-    return re.sub(r"[^a-z0-9äöüß]+", " ", text.casefold()).strip()
+            self.rename_take_requested.emit(path, stem.strip())
 
 

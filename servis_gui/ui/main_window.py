@@ -193,7 +193,9 @@ class MainWindow(QMainWindow):
         lib.open_requested.connect(self._on_clip_chosen)
         lib.play_requested.connect(self.open_and_play)
         lib.compare_requested.connect(self.compare_paths)
-        lib.take_action.connect(self._on_take_action)
+        lib.label_take_requested.connect(lambda path: self._on_take(self.capture.edit_take, path))
+        lib.rename_take_requested.connect(lambda path, stem: self._on_take(self.capture.rename_take, path, stem))
+        lib.delete_take_requested.connect(lambda path: self._on_take(self.capture.delete_take, path))
         lib.message.connect(lambda text: status.showMessage(text, 10000))
         lib.browser.dataset_opened.connect(lambda *_: self._on_dataset_opened())
         self.capture.recordings_changed.connect(lib.refresh_recordings)
@@ -242,7 +244,7 @@ class MainWindow(QMainWindow):
     def set_recordings_dir(self, folder: str) -> None:
         self.settings.set_recordings_dir(folder)
         self.capture.set_folder(folder)
-        self.library.recordings = str(Path(folder).resolve())
+        self.library.set_recordings_folder(folder)
         self.statusBar().showMessage(f"Takes now go to {folder}", 8000)
 
     def compare_paths(self, paths: list[str]) -> None:
@@ -345,7 +347,7 @@ class MainWindow(QMainWindow):
     def _on_group_ready(self, pairs) -> None:
         self.busy.hide()
         self.compare.show_group([result for _path, result in pairs],
-                                [self.library.record_for(path) for path, _result in pairs])
+                                [self.library.catalogue.record_for(path) for path, _result in pairs])
         failed = [(path, result) for path, result in pairs if isinstance(result, str)]
         if failed:
             names = ", ".join(display_name(path) for path, _result in failed)
@@ -369,20 +371,17 @@ class MainWindow(QMainWindow):
         self.dataset_dock.setWindowTitle(self.library.title)
         self._fill_recent_menus()
 
-    def _on_take_action(self, action: str, path: str) -> None:
+    def _on_take(self, method, *args: str) -> None:
+        """A take action from the browser: done by the Record panel, which shows the outcome."""
         self.record_dock.show()
-        if action == "edit":
-            self.capture.edit_take(path)
-        elif action == "delete":
-            self.capture.delete_take(path)
-        elif action.startswith("rename:"):
-            self.capture.rename_take(path, action.split(":", 1)[1])
+        self.record_dock.raise_()
+        method(*args)
 
     def _describe(self, analysis) -> str:
         from servis_gui.core.params import DB_REF_LABELS
 
         clip, feats = analysis.clip, analysis.features
-        record = self.library.record_for(clip.identity.path)
+        record = self.library.catalogue.record_for(clip.identity.path)
         labels = [f"<b>{clip.name}</b>"]
         if record is not None:
             gender = f" ({record.gender})" if record.gender else ""
@@ -390,7 +389,7 @@ class MainWindow(QMainWindow):
             labels.append(f"{record.emotion_text} · {record.speaker}{gender}{text}")
         details = [f"{clip.duration:.2f} s · {clip.sr} Hz · mel peak {feats.peak_db:.1f} dB re FS",
                    DB_REF_LABELS[feats.params.db_ref]]
-        if self.library.is_demo(clip.identity.path):
+        if self.library.catalogue.is_demo(clip.identity.path):
             details.append("<i>synthetic demo voice</i>")
         return " &nbsp;|&nbsp; ".join(labels) + "<br>" + " &nbsp;|&nbsp; ".join(details)
 

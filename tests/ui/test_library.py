@@ -5,7 +5,7 @@ import pytest
 import soundfile as sf
 from PySide6.QtCore import QSettings, Qt
 
-from servis_gui.core import recording as rec
+from servis_gui.core.takes import store as rec
 from servis_gui.settings import Settings
 from tests.conftest import DEMO
 from tests.ui.conftest import choose_in_browser
@@ -66,7 +66,7 @@ def test_my_recordings_is_a_dataset_and_a_take_compares_with_acted_clips(recordi
     with qtbot.waitSignal(win.library.browser.dataset_opened, timeout=20000):
         win.library.open_recordings()
     assert win.dataset_dock.windowTitle() == "Dataset: My recordings"
-    record = win.library.record_for(str(take))
+    record = win.library.catalogue.record_for(str(take))
     assert record is not None and record.emotion == "angry" and record.speaker == "me"
     win.library.compare_with_acted(str(take))
     qtbot.waitUntil(lambda: len(win.compare.grid.clips) == 12, timeout=20000)
