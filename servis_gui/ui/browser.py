@@ -24,7 +24,8 @@ from servis_gui.core.datasets.filtering import (
 )
 from servis_gui.dataset_jobs import HeaderProber, ScanWorker
 from servis_gui.settings import Settings
-from servis_gui.ui.browser_model import COLUMN_COUNT, NUMERIC, ClipFilterProxy, ClipTable, EmotionChecks
+from servis_gui.ui.browser_model import COLUMN_COUNT, NUMERIC, ClipFilterProxy
+from servis_gui.ui.browser_views import ClipTable, EmotionChecks
 
 MAX_SENTENCES = 300  # beyond this many distinct sentences, the sentence combo gives way to search
 SEARCH_DELAY_MS = 150
