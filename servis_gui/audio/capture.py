@@ -2,7 +2,7 @@
 
 Threads: the PortAudio callback only copies each block into the ring buffer (and, during a
 take, into the writer's queue), counts overflows and notes the time; a writer thread owns the
-:class:`~servis_gui.core.recording.TakeWriter`; the GUI pulls new samples with
+:class:`~servis_gui.core.takes.writer.TakeWriter`; the GUI pulls new samples with
 :meth:`MicCapture.read_new` on a timer and asks :meth:`MicCapture.watchdog_check` whether the
 device is still alive. sounddevice is imported on the first call that needs it.
 """
@@ -12,15 +12,13 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from servis_gui.audio.playback import AudioUnavailable, load_sounddevice
-from servis_gui.core import recording as rec
-from servis_gui.core.recording import RecordingError, TakeInfo, TakeWriter
+from servis_gui.core.takes.writer import RecordingError, TakeInfo, TakeWriter
 
 RING_SECONDS = 10.0
 STALL_SECONDS = 1.0
@@ -261,75 +259,3 @@ class MicCapture:
                 except (OSError, RuntimeError) as exc:
                     self._take_error = exc
 
-
-class Recorder:
-    """The take workflow in one folder, without Qt: record, list, label, trash and undo, recover.
-
-    A take is listed in the folder's manifest (unlabelled) as soon as it stops, so it appears
-    in the browser at once; labelling rewrites its row.
-
-    Parameters
-    ----------
-    folder : Path
-        The recordings folder.
-    capture : MicCapture, optional
-        The microphone; a new one when omitted.
-
-    Attributes
-    ----------
-    unfinished : list of Path
-        Takes a crash left unfinished in ``folder`` (see :meth:`recover`).
-    trashed : Path or None
-        The take deleted last, which :meth:`undo` restores.
-    """
-
-    def __init__(self, folder: Path, capture: MicCapture | None = None) -> None:
-        self.capture = capture or MicCapture()
-        self.folder = Path(folder)
-        self.unfinished = rec.find_unfinished(self.folder)
-        self.trashed: Path | None = None
-
-    def begin(self) -> Path:
-        """Start a new take in the folder; returns its file."""
-        path = rec.new_take_path(self.folder)
-        self.capture.start_take(path)
-        return path
-
-    def end(self, prompt: rec.Prompt | None = None) -> TakeInfo | None:
-        """Stop the take (None if none ran) and list it, with the prompt that was shown."""
-        take = self.capture.stop_take()
-        if take is not None:
-            take = replace(take, sentence_id=prompt.sentence_id, text=prompt.text) if prompt else take
-            rec.save_take(take.file.parent, take)
-        return take
-
-    def check(self) -> tuple[str, TakeInfo | None] | None:
-        """Run the capture's watchdog; on trouble end the take. Returns (message, kept take)."""
-        problem = self.capture.watchdog_check()
-        return None if problem is None else (problem, self.end())
-
-    def trash(self, path: Path | str) -> TakeInfo | None:
-        """Move a listed take to the trash (None when ``path`` is not listed)."""
-        take = rec.find_take(self.folder, path)
-        if take is not None:
-            self.trashed = rec.delete_take(self.folder, take)
-        return take
-
-    def undo(self) -> TakeInfo | None:
-        """Restore the take trashed last (None when there is none)."""
-        trashed, self.trashed = self.trashed, None
-        return rec.restore_take(self.folder, trashed) if trashed else None
-
-    def recover(self) -> list[TakeInfo]:
-        """Keep every unfinished take (listed, unlabelled)."""
-        kept = []
-        while self.unfinished:
-            kept.append(rec.recover(self.unfinished[0]))
-            self.unfinished.pop(0)
-        return kept
-
-    def discard_unfinished(self) -> None:
-        """Move every unfinished take to the trash (the last one can be restored with undo)."""
-        while self.unfinished:
-            self.trashed = rec.discard_unfinished(self.unfinished[0])
-            self.unfinished.pop(0)

@@ -22,13 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from servis_gui.audio.capture import Recorder, list_input_devices, supported_rates
+from servis_gui.audio.capture import MicCapture, list_input_devices, supported_rates
 from servis_gui.audio.playback import AudioUnavailable
-from servis_gui.core import recording as rec
 from servis_gui.core.datasets.records import plural
 from servis_gui.core.errors import ServisError
 from servis_gui.core.live import level_meter
 from servis_gui.core.params import FeatureParams
+from servis_gui.core.takes import store
+from servis_gui.core.takes.prompts import PROMPT_LISTS
+from servis_gui.core.takes.recorder import Recorder
+from servis_gui.core.takes.writer import TakeInfo
 from servis_gui.ui.live_view import LevelMeter, LiveView
 from servis_gui.ui.take_form import TakeForm
 
@@ -75,8 +78,8 @@ class CapturePanel(QWidget):
 
     def __init__(self, folder: Path | str, params: FeatureParams, colormap: str = "magma") -> None:
         super().__init__()
-        self.recorder, self.params, self._activated = Recorder(Path(folder)), params, False
-        self.capture = self.recorder.capture
+        self.capture, self.params, self._activated = MicCapture(), params, False
+        self.recorder = Recorder(Path(folder), self.capture)
         self._timer = QTimer(self, interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_tick)
         self.record_action = QAction("Record", self, shortcut=QKeySequence("Ctrl+R"),
@@ -97,7 +100,7 @@ class CapturePanel(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(12)
         self.prompt.addItem(NO_PROMPT, None)
-        for corpus, prompts in rec.PROMPT_LISTS.items():
+        for corpus, prompts in PROMPT_LISTS.items():
             for prompt in prompts:
                 self.prompt.addItem(f"{corpus} {prompt.sentence_id}: {prompt.text}", prompt)
         self.meter, self.view, self.form = LevelMeter(), LiveView(colormap), TakeForm()
@@ -179,16 +182,16 @@ class CapturePanel(QWidget):
     @_reports_errors
     def edit_take(self, path: str) -> None:
         """Show a saved take's labels in the form to change them (relabel from the browser)."""
-        take = rec.find_take(self.folder, path)
+        take = store.find_take(self.folder, path)
         if take is not None:
             self.form.edit(take)
 
     @_reports_errors
     def rename_take(self, path: str, new_stem: str) -> None:
         """Rename a take's file to ``<new_stem>.wav`` (refusals are shown in the panel)."""
-        take = rec.find_take(self.folder, path)
+        take = store.find_take(self.folder, path)
         if take is not None:
-            renamed = rec.rename_take(self.folder, take, new_stem)
+            renamed = store.rename_take(self.folder, take, new_stem)
             self._changed(f"{take.file.name} is now {renamed.file.name}.")
 
     @_reports_errors
@@ -297,7 +300,7 @@ class CapturePanel(QWidget):
         self._update_controls()
         self._show_take(take, "Label it below.")
 
-    def _show_take(self, take: rec.TakeInfo | None, note: str) -> None:
+    def _show_take(self, take: TakeInfo | None, note: str) -> None:
         if take is not None:
             self.form.edit(take)
             self._changed(f"Recorded {take.file.name} ({take.duration:.1f} s). {note}")
@@ -307,7 +310,7 @@ class CapturePanel(QWidget):
         if self.form.take is None:
             return
         take = self.form.labelled()
-        rec.save_take(take.file.parent, take)
+        store.save_take(take.file.parent, take)
         self.form.next()
         if index := self.prompt.currentIndex():  # the next prompt, after "No prompt"
             self.prompt.setCurrentIndex(index % (self.prompt.count() - 1) + 1)

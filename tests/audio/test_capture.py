@@ -88,27 +88,28 @@ def test_a_played_chirp_is_recorded_into_the_take_and_the_live_ring(tmp_path):
 
 
 def test_the_recorder_trashes_restores_and_recovers_takes_without_a_microphone(tmp_path):
-    from servis_gui.audio.capture import Recorder
-    from servis_gui.core import recording as rec
+    from servis_gui.core.takes.recorder import Recorder
+    from servis_gui.core.takes.store import read_takes
+    from servis_gui.core.takes.writer import TakeWriter
 
-    writer = rec.TakeWriter(tmp_path / "crashed.wav", 16000)
+    writer = TakeWriter(tmp_path / "crashed.wav", 16000)
     writer.write(np.zeros(1600, dtype=np.float32))  # never closed: a crash
-    recorder = Recorder(tmp_path)
+    recorder = Recorder(tmp_path, MicCapture())
     assert recorder.unfinished == [tmp_path / "crashed.wav"]
     assert recorder.check() is None and recorder.end() is None
     (kept,) = recorder.recover()
     assert recorder.unfinished == [] and kept.duration == 0.1
-    assert recorder.trash(kept.file) == kept and rec.read_takes(tmp_path) == []
+    assert recorder.trash(kept.file) == kept and read_takes(tmp_path) == []
     assert recorder.trash(tmp_path / "unknown.wav") is None and recorder.trashed is not None
     assert recorder.undo() == kept and recorder.undo() is None
-    assert rec.read_takes(tmp_path) == [kept]
+    assert read_takes(tmp_path) == [kept]
 
 
 def test_capture_modules_import_no_qt_and_no_sounddevice():
     import subprocess
     import sys
 
-    code = ("import sys, servis_gui.audio.capture, servis_gui.core.recording, servis_gui.core.live; "
+    code = ("import sys, servis_gui.audio.capture, servis_gui.core.takes.recorder, servis_gui.core.live; "
             "print(sorted({'PySide6', 'pyqtgraph', 'sounddevice'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
