@@ -65,7 +65,7 @@ class Settings:
 
     def recordings_dir(self) -> str:
         """Where takes are recorded ("My recordings" in the user data folder by default)."""
-        from servis_gui.core.recording import default_recordings_dir
+        from servis_gui.core.takes.store import default_recordings_dir
 
         return str(self._store.value("recording/folder", "") or default_recordings_dir())
 

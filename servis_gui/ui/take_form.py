@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QPushButton
 
-from servis_gui.core import recording as rec
 from servis_gui.core.emotions import CANONICAL
+from servis_gui.core.takes.writer import TakeInfo
 
 
 class TakeForm(QGroupBox):
@@ -28,10 +28,10 @@ class TakeForm(QGroupBox):
         buttons.addWidget(self.discard)
         buttons.addWidget(self.save)
         form.addRow(buttons)
-        self.take: rec.TakeInfo | None = None
-        self.waiting: list[rec.TakeInfo] = []
+        self.take: TakeInfo | None = None
+        self.waiting: list[TakeInfo] = []
 
-    def edit(self, take: rec.TakeInfo, *more: rec.TakeInfo) -> None:
+    def edit(self, take: TakeInfo, *more: TakeInfo) -> None:
         """Show ``take``'s labels; ``more`` takes are shown by :meth:`next`, after any already waiting.
 
         The speaker stays from the previous take when ``take`` has none.
@@ -55,7 +55,7 @@ class TakeForm(QGroupBox):
         self.hide()
         return False
 
-    def labelled(self) -> rec.TakeInfo:
+    def labelled(self) -> TakeInfo:
         """The take with the labels as entered (an edited sentence loses its prompt id)."""
         text = self.sentence.text().strip()
         return replace(self.take, emotion=self.emotion.currentText().strip(), text=text,

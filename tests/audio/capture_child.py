@@ -64,7 +64,7 @@ def _run_polling(poll: Callable[[], bool], interval_ms: int = 10) -> None:
 
 def record_with_panel(folder: Path) -> None:
     from servis_gui.core.params import FeatureParams
-    from servis_gui.core.recording import read_takes
+    from servis_gui.core.takes.store import read_takes
     from servis_gui.ui.capture_panel import CapturePanel
 
     start_qt()

@@ -12,7 +12,8 @@ import wave
 import pytest
 import soundfile as sf
 
-from servis_gui.core.recording import find_unfinished, marker_path, recover
+from servis_gui.core.takes.store import find_unfinished, recover
+from servis_gui.core.takes.writer import marker_path
 from tests.audio.vmic import Child, pactl, private_pulse, require_vmic, stop_pulse
 
 SR = 16000

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
@@ -14,9 +15,10 @@ import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt
 
-from servis_gui.core import recording as rec
 from servis_gui.core.datasets import scan_dataset
 from servis_gui.core.params import FeatureParams
+from servis_gui.core.takes.store import RECOVERED_NOTE, save_take
+from servis_gui.core.takes.writer import TakeWriter
 from tests.audio.vmic import (
     REPO,
     Child,
@@ -80,9 +82,9 @@ def test_a_played_chirp_is_recorded_labelled_and_listed_in_my_recordings(qtbot, 
 
 
 def test_browser_actions_delete_to_trash_undo_relabel_and_rename(qtbot, panel):
-    writer = rec.TakeWriter(panel.folder / "a.wav", SR)
+    writer = TakeWriter(panel.folder / "a.wav", SR)
     writer.write(np.zeros(SR, dtype=np.float32))
-    rec.save_take(panel.folder, rec.replace(writer.close(), emotion="sad"))
+    save_take(panel.folder, replace(writer.close(), emotion="sad"))
     with qtbot.waitSignal(panel.recordings_changed):
         panel.delete_take(str(panel.folder / "a.wav"))
     assert scan_dataset(panel.folder).records == () and panel.undo.isVisibleTo(panel)
@@ -116,7 +118,7 @@ def test_a_take_killed_mid_recording_is_offered_on_the_next_start(qtbot, tmp_pat
         panel.recover_button.click()
     assert panel.form.isVisibleTo(panel) and not panel.recover_button.isVisibleTo(panel)
     (record,) = scan_dataset(folder).records
-    assert record.extra_value("notes") == rec.RECOVERED_NOTE and sf.info(str(record.path)).frames >= SR
+    assert record.extra_value("notes") == RECOVERED_NOTE and sf.info(str(record.path)).frames >= SR
 
 
 def test_the_panel_does_not_import_sounddevice_until_shown():

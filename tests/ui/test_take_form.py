@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from servis_gui.core import recording as rec
+from servis_gui.core.takes import writer as rec
 from servis_gui.core.datasets import scan_dataset
 from servis_gui.core.params import FeatureParams
 
