@@ -46,7 +46,8 @@ def start_virtual_mic(folder: Path) -> None:
 
 def speech_loop(folder: Path, seconds: float) -> Path:
     """The demo clips, concatenated and repeated to ``seconds`` + 5 s, as one 16 kHz WAV."""
-    clips = [sf.read(p, dtype="float32")[0] for p in sorted((REPO / "servis_gui" / "resources" / "demo").glob("*.flac"))]
+    demo = REPO / "servis_gui" / "resources" / "demo"
+    clips = [sf.read(p, dtype="float32")[0] for p in sorted(demo.glob("*.flac"))]
     speech = np.concatenate(clips)
     path = folder / "speech.wav"
     sf.write(path, np.resize(speech, int((seconds + 5) * 16000)), 16000)
