@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QToolButton,
@@ -27,6 +27,8 @@ from servis_gui.settings import Settings
 from servis_gui.ui.browser_model import COLUMN_COUNT, NUMERIC, ClipFilterProxy
 from servis_gui.ui.browser_views import ClipTable, EmotionChecks
 
+WINDOW_KEYS = frozenset({Qt.Key.Key_E, Qt.Key.Key_R})
+"""Ctrl+<key> combinations the search box leaves to the window's menus."""
 MAX_SENTENCES = 300  # beyond this many distinct sentences, the sentence combo gives way to search
 SEARCH_DELAY_MS = 150
 BROWSING_PAUSE_S = 0.5  # header probing pauses this long after each move, so browsing stays instant
@@ -56,6 +58,7 @@ class FilterBar(QWidget):
         self.sentence.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.sentence.setMinimumContentsLength(12)
         self.search = QLineEdit(placeholderText="Search text and file names (Ctrl+F)", clearButtonEnabled=True)
+        self.search.installEventFilter(self)
         clear = QToolButton(text="Clear", toolTip="Show every clip (clear all filters)")
         self._typing = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         layout = QVBoxLayout(self)
@@ -106,6 +109,16 @@ class FilterBar(QWidget):
     def _clear_search(self) -> None:
         self.search.clear()
         self._typing.stop()  # started by clear(): no filter change to report
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """Leave the window's shortcuts to the window while typing a search: the line edit would
+        take Ctrl+E (end of line) and Ctrl+R before "Same sentence" and "Record" saw them."""
+        if watched is self.search and event.type() == QEvent.Type.ShortcutOverride:
+            combo = event.keyCombination()
+            if combo.keyboardModifiers() == Qt.KeyboardModifier.ControlModifier and combo.key() in WINDOW_KEYS:
+                event.ignore()
+                return True
+        return super().eventFilter(watched, event)
 
     def _focus_search(self) -> None:
         self.search.setFocus()

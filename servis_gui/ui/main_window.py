@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self.library.show_demo()
+        self.library.browser.table.setFocus()  # Up/Down browse the clips at once, Ctrl+E compares
         for path in files:
             self._remember_file(path)
         if len(files) > 1:

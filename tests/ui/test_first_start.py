@@ -127,3 +127,9 @@ def test_both_zoom_in_keys_zoom_and_ctrl_0_fits(window, qtbot, keys):
     QTest.keyClick(window.windowHandle(), Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     t0, t1 = window.panes.wave.viewRange()[0]
     assert (t0, t1) == pytest.approx((0.0, duration), abs=1e-3)
+
+
+def test_the_dataset_table_has_the_focus_at_start(window):
+    """Up/Down browse at once, and Ctrl+E is not taken by a text box (Ctrl+E from the search box
+    itself is walked under a real X server in tests/e2e/first_try)."""
+    assert window.focusWidget() is window.library.browser.table

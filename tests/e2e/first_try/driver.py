@@ -705,6 +705,15 @@ def scenario_compare(t: Tester):
         else:
             t.say(f"no grid to measure after {label}")
         check_window_fits(t)
+    t.step("Ctrl+E while typing in the search box")
+    t.key(Key.Key_F, CTRL, "Ctrl+F")
+    search = t.window.library.browser.filters.search
+    yield t.until(search.hasFocus, 2, "the search box has the focus")
+    t.key(Key.Key_E, CTRL, "Ctrl+E")
+    ok = yield t.until(lambda: len(t.window.compare.grid.clips) == 8, 10, "8 clips again")
+    t.check("ctrl_e_from_the_search_box_compares", ok,
+            {"clips": len(t.window.compare.grid.clips), "search_focused": search.hasFocus()},
+            "Ctrl+E in the search box still compares the sentence (not 'end of line')")
 
 
 def message_pieces(window, pattern: str) -> list[dict]:
