@@ -14,6 +14,8 @@ from servis_gui.workers import Analysis
 LEFT_AXIS_PX = 64
 RIGHT_COLUMN_PX = 86
 MFCC_COLORMAP = "CET-D1A"
+ROW_STRETCH = (2, 3, 3)
+"""Heights of waveform, mel and MFCC: the images get the room on a small screen."""
 HZ_TICKS = (100, 200, 500, 1000, 2000, 4000, 8000, 16000)
 MIN_TICK_GAP = 1 / 14  # of the pane height, so tick labels never overlap
 CURSOR_PEN = pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DashLine)
@@ -61,6 +63,11 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.mel = self._add_plot(1, "Frequency (Hz)")
         self.mfcc = self._add_plot(2, "MFCC")
         self.mfcc.setLabel("bottom", "Time", units="s")
+        for plot in (self.wave, self.mel):  # one time scale, under the MFCC: more height for the images
+            plot.getAxis("bottom").setStyle(showValues=False)
+            plot.getAxis("bottom").setHeight(6)
+        for row, stretch in enumerate(ROW_STRETCH):
+            self.ci.layout.setRowStretchFactor(row, stretch)
         self.curve = self.wave.plot(pen=pg.mkPen("#4fc3f7", width=1))
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
