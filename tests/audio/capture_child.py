@@ -79,7 +79,7 @@ def record_with_panel(folder: Path) -> None:
             return False
         takes = [{"file": str(t.file), "duration": t.duration} for t in read_takes(folder)]
         report(problem=panel.status.text(), form=panel.form.isVisible(), takes=takes,
-               record_enabled=panel.record_action.isEnabled())
+               record_enabled=panel.record_button.isEnabled())
         return True
 
     _run_polling(tick)
@@ -88,7 +88,7 @@ def record_with_panel(folder: Path) -> None:
         drawn = panel.view.frames_drawn
         _run_polling(lambda: panel.view.frames_drawn > drawn + 5)
         report(refreshed=panel.capture.running, status=panel.status.text(),
-               record_enabled=panel.record_action.isEnabled())
+               record_enabled=panel.record_button.isEnabled())
 
 
 def main_window_without_sound(folder: Path) -> None:
@@ -113,7 +113,7 @@ def main_window_without_sound(folder: Path) -> None:
     def check() -> bool:
         if drawn and panel.isVisible():
             report(clip_drawn=drawn[0], status=panel.status.text(), refresh_enabled=panel.refresh.isEnabled(),
-                   record_enabled=panel.record_action.isEnabled())
+                   record_enabled=panel.record_button.isEnabled())
         return bool(drawn) and panel.isVisible()
 
     _run_polling(check)
