@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from servis_gui.core.levels import GROUP_REFERENCES
 from servis_gui.core.summary import summarise
-from servis_gui.ui.compare_export import export_data, export_figure, export_png, export_svg
+from servis_gui.ui.compare_export import export_data, export_figure, export_png, export_svg, figure_size
 from servis_gui.ui.compare_grid import CompareGrid, GridClip
 from servis_gui.ui.playback_control import PlaybackControl
 from servis_gui.workers import Analysis
@@ -82,10 +83,7 @@ class CompareView(QWidget):
 
     def set_colormap(self, name: str) -> None:
         self.grid.colormap = name
-        if self.grid.mel_bar is not None:
-            import pyqtgraph as pg
-
-            self.grid.mel_bar.setColorMap(pg.colormap.get(name))
+        self.grid.mel_bar.setColorMap(pg.colormap.get(name))
 
     # -- building ----------------------------------------------------------------------------
 
@@ -155,8 +153,8 @@ class CompareView(QWidget):
         return path
 
     def _on_export_png(self) -> None:
-        size = self.grid.size()
-        dialog = PngSizeDialog(self, size.width() * 2, size.height() * 2)
+        size = figure_size(self.grid)  # every clip, also those scrolled out of view
+        dialog = PngSizeDialog(self, round(size.width() * 2), round(size.height() * 2))
         if dialog.exec() and (path := self._ask("Export PNG", ".png")):
             export_png(self.grid, path, *dialog.values())
             self.message.emit(f"Saved {path}")

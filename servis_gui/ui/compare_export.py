@@ -7,7 +7,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from servis_gui.core.summary import summarise
@@ -69,12 +69,17 @@ def export_svg(grid: CompareGrid, path: str | Path) -> None:
 def export_figure(grid: CompareGrid, path: str | Path) -> list[Path]:
     """One action for a paper: a 300 dpi PNG on white, and an SVG next to it."""
     png = Path(path).with_suffix(".png")
-    shown = _bounds(grid.figure_parts())
+    shown = figure_size(grid)
     height = round(PUBLICATION_WIDTH * shown.height() / max(shown.width(), 1.0))
     export_png(grid, png, PUBLICATION_WIDTH, height, dpi=PUBLICATION_DPI, background="#ffffff")
     svg = png.with_suffix(".svg")
     export_svg(grid, svg)
     return [png, svg]
+
+
+def figure_size(grid: CompareGrid) -> QSizeF:
+    """The size of the exported figure at scale 1 (on-screen pixels): all clips and the bars."""
+    return _bounds(grid.figure_parts()).size()
 
 
 def _bounds(parts: list[FigurePart]) -> QRectF:
