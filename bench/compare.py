@@ -52,7 +52,8 @@ def main(repeats: int = 5) -> None:
     window.tabs.setCurrentWidget(window.compare)
     frames = zoom_frame_ms(window.compare.grid)
     print(f"6-clip grid of 3.0 s clips, window 1800x1050, {os.environ['QT_QPA_PLATFORM']}, {repeats} groups")
-    print(f"  open grid, features computed : median {statistics.median(uncached):6.1f} ms   max {max(uncached):6.1f} ms")
+    print(f"  open grid, features computed : median {statistics.median(uncached):6.1f} ms   "
+          f"max {max(uncached):6.1f} ms")
     print(f"  open grid, features cached   : median {statistics.median(cached):6.1f} ms   max {max(cached):6.1f} ms")
     print(f"  baseline: one clip in the panes (request -> drawn): median {statistics.median(single):6.1f} ms")
     print(f"  grid / one clip = {statistics.median(uncached) / statistics.median(single):.1f}x for 6x the clips")

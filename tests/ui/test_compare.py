@@ -130,6 +130,6 @@ def test_pinned_reference_stays_while_stepping_through_other_clips(grid_window, 
     assert pinned.endswith("m3_kids_angry.flac")
     for name in ("f3_dogs_sad.flac", "f3_dogs_happy.flac"):
         choose_in_browser(grid_window, str(DEMO / name))
-        qtbot.waitUntil(lambda: len(view.grid.clips) == 2
+        qtbot.waitUntil(lambda name=name: len(view.grid.clips) == 2
                         and view.grid.clips[1].analysis.clip.name == name, timeout=10000)
         assert view.grid.clips[0].analysis.clip.identity.path == pinned
