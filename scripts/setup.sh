@@ -80,7 +80,7 @@ app_pkgs=(
 test_pkgs=(
     xvfb xauth x11-apps imagemagick
     pulseaudio pulseaudio-utils libasound2-plugins
-    espeak-ng sox
+    espeak-ng sox librsvg2-bin
 )
 
 is_installed() {

@@ -1,25 +1,21 @@
-"""The dataset browser's background jobs (QtCore only).
+"""The dataset browser's background jobs, on :mod:`servis_gui.jobs` lanes (QtCore only).
 
-- Background jobs: :class:`ScanWorker` indexes a corpus, :class:`HeaderProber` reads the audio
-  headers. Each job runs once on its own ``QThread``; a runner has at most one current job:
-  starting another cancels it, and whatever the old job still sends, even if already queued,
-  is dropped. Results reach the GUI thread through queued signals.
+:class:`ScanWorker` indexes a corpus, :class:`HeaderProber` reads the audio headers. Each has
+its own lane; starting a job supersedes the one before, and whatever the old job still sends,
+even if already queued, is dropped. Results reach the GUI thread through queued signals.
 Filtering lives in :mod:`servis_gui.core.datasets.filtering` (no Qt).
 """
 
 from __future__ import annotations
 
-import atexit
-import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal
 
 from servis_gui.core.datasets import scan_dataset
 from servis_gui.core.datasets.probe import probe
-
-log = logging.getLogger(__name__)
+from servis_gui.jobs import FAILED, RESULT, JobContext, Lane
 
 PROBE_CHUNK = 1000
 """Most headers sent to the GUI thread in one ``probed`` batch."""
@@ -27,57 +23,12 @@ PROBE_INTERVAL_S = 0.1
 """A batch is sent once it is this old: the table fills in steadily, a few repaints a second."""
 PROBE_YIELD_S = 0.02
 """Pause after each batch: the GUI thread applies it and repaints without competing for the GIL."""
-PAUSE_STEP_S = 0.01
-
-_LIVE: set[QThread] = set()
-"""Started jobs, kept referenced until they have finished (a running QThread must not be deleted)."""
-
-
-class _Job(QThread):
-    """Runs ``work(job)`` once on a new thread.
-
-    ``work`` polls :meth:`cancelled` and hands its output to :meth:`post`, which queues it to the
-    runner as ``(serial, signal name, signal arguments)``.
-    """
-
-    posted = Signal(int, str, object)
-
-    def __init__(self, serial: int, work: Callable[[_Job], None]) -> None:
-        super().__init__()
-        self.serial = serial
-        self._work = work
-        self._stop = False  # set by the GUI thread; a bool store is atomic
-        self.resume_at = 0.0  # time.monotonic() before which the work should idle
-
-    def cancel(self) -> None:
-        """Ask the work to stop at its next poll."""
-        self._stop = True
-
-    def cancelled(self) -> bool:
-        """Return True once :meth:`cancel` was called."""
-        return self._stop
-
-    def idle(self) -> bool:
-        """Sleep while the job is paused; return True once cancelled."""
-        while not self._stop and time.monotonic() < self.resume_at:
-            time.sleep(PAUSE_STEP_S)
-        return self._stop
-
-    def post(self, name: str, *args: object) -> None:
-        """Send ``args`` to the runner's signal ``name`` (queued to the GUI thread)."""
-        self.posted.emit(self.serial, name, args)
-
-    def run(self) -> None:
-        """Run the work; a bug becomes a ``failed`` message instead of killing the thread."""
-        try:
-            self._work(self)
-        except Exception as error:  # must reach the user, not the console only
-            log.exception("dataset job failed")
-            self.post("failed", f"Internal error while reading the dataset: {error!r}")
 
 
 class _Runner(QObject):
-    """Starts jobs one at a time and forwards the current job's output to its own signals.
+    """One lane and one channel: starts jobs one at a time and forwards the current job's output
+    to its own signals (``post("progress", ...)`` emits ``self.progress``; a job's return value is
+    emitted by the subclass' ``_on_result``).
 
     Signals
     -------
@@ -86,44 +37,48 @@ class _Runner(QObject):
     """
 
     failed = Signal(str)
+    CHANNEL = "job"
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None,
+                 priority: QThread.Priority = QThread.Priority.InheritPriority) -> None:
         super().__init__(parent)
-        self._serial = 0
-        self._job: _Job | None = None
+        self._lane = Lane(type(self).__name__, priority, parent=self)
+        self._lane.posted.connect(self._on_posted)
+        self._token = 0
 
-    def _launch(self, work: Callable[[_Job], None], priority: QThread.Priority) -> None:
-        """Cancel the current job and start ``work`` as the new one."""
-        self.cancel()
-        _LIVE.difference_update([job for job in _LIVE if job.isFinished()])
-        self._serial += 1
-        self._job = _Job(self._serial, work)
-        self._job.posted.connect(self._on_job_posted)
-        _LIVE.add(self._job)
-        self._job.start(priority)
+    def _launch(self, work) -> None:
+        """Supersede the current job and start ``work(context)`` as the new one."""
+        self._token = self._lane.submit(self.CHANNEL, work)
 
     def cancel(self) -> None:
         """Ask the current job to stop; it returns within one file."""
-        if self._job is not None:
-            self._job.cancel()
+        self._lane.cancel(self.CHANNEL)
 
     def is_running(self) -> bool:
-        """Return True while the current job's thread runs."""
-        return self._job is not None and self._job.isRunning()
+        """Return True while a job runs on the lane."""
+        return self._lane.busy.is_set()
 
     def wait(self, msecs: int = 5000) -> bool:
-        """Block until the current job's thread ends; return False on timeout."""
-        return self._job is None or self._job.wait(msecs)
+        """Block until the running job ends; return False on timeout."""
+        return self._lane.wait_idle(msecs)
 
     def shutdown(self) -> None:
-        """Cancel the current job and wait for its thread (call before the app quits)."""
+        """Stop the current job and end the lane's thread (call before the app quits)."""
         self.cancel()
-        self.wait()
+        self._lane.shutdown()
 
-    @Slot(int, str, object)
-    def _on_job_posted(self, serial: int, name: str, args: tuple) -> None:
-        if serial == self._serial:
-            getattr(self, name).emit(*args)
+    def _on_posted(self, _channel: str, token: int, kind: str, payload: tuple) -> None:
+        if token != self._token:
+            return  # a superseded job's output
+        if kind == RESULT:
+            self._on_result(*payload)
+        elif kind == FAILED:
+            self.failed.emit(str(payload[0]))
+        else:
+            getattr(self, kind).emit(*payload)
+
+    def _on_result(self, value: object) -> None:
+        raise NotImplementedError
 
 
 class ScanWorker(_Runner):
@@ -152,16 +107,19 @@ class ScanWorker(_Runner):
             The dataset folder. Nothing in it is written or moved.
         """
 
-        def work(job: _Job) -> None:
+        def work(context: JobContext) -> object:
             def progress(done: int, total: int) -> None:
-                job.post("progress", done, total)
+                context.post("progress", done, total)
 
-            result = scan_dataset(root, progress, job.cancelled)
+            result = scan_dataset(root, progress, context.cancelled)
             for record in result.records:  # pathlib caches str(path): pay for it here, off the GUI
                 str(record.path)
-            job.post("finished", result)
+            return result
 
-        self._launch(work, QThread.Priority.InheritPriority)
+        self._launch(work)
+
+    def _on_result(self, value: object) -> None:
+        self.finished.emit(value)
 
 
 class HeaderProber(_Runner):
@@ -181,6 +139,9 @@ class HeaderProber(_Runner):
     probed = Signal(object)
     finished = Signal()
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent, QThread.Priority.LowPriority)
+
     def start(self, paths: Sequence[str]) -> None:
         """Probe ``paths`` in order, cancelling any probing in progress.
 
@@ -190,7 +151,7 @@ class HeaderProber(_Runner):
             Audio files; they are only opened for reading.
         """
         paths = tuple(paths)
-        self._launch(lambda job: _probe_all(job, paths), QThread.Priority.LowPriority)
+        self._launch(lambda context: _probe_all(context, paths))
 
     def pause(self, seconds: float) -> None:
         """Leave the CPU (and the GIL) to the GUI thread for ``seconds``, e.g. while the user browses.
@@ -200,31 +161,26 @@ class HeaderProber(_Runner):
         seconds : float
             How long from now; a later call extends or shortens the pause.
         """
-        if self._job is not None:
-            self._job.resume_at = time.monotonic() + seconds
+        self._lane.pause(seconds)
+
+    def _on_result(self, complete: object) -> None:
+        if complete:
+            self.finished.emit()
 
 
-def _probe_all(job: _Job, paths: tuple[str, ...]) -> None:
-    """Probe every path, posting ``probed`` batches, then ``finished``; idle while paused,
-    stop when cancelled."""
+def _probe_all(context: JobContext, paths: tuple[str, ...]) -> bool:
+    """Probe every path, posting ``probed`` batches; idle while paused. Returns whether every
+    path was probed (False when cancelled)."""
     batch: list[tuple[str, object]] = []
     sent = time.monotonic()
     for path in paths:
-        if job.idle():
-            return
+        if context.idle():
+            return False
         batch.append((path, probe(path)))
         if len(batch) >= PROBE_CHUNK or time.monotonic() - sent >= PROBE_INTERVAL_S:
-            job.post("probed", batch)
+            context.post("probed", batch)
             time.sleep(PROBE_YIELD_S)
             batch, sent = [], time.monotonic()
     if batch:
-        job.post("probed", batch)
-    job.post("finished")
-
-
-@atexit.register
-def _stop_all() -> None:
-    """Cancel and join every job still running when Python exits (Qt aborts otherwise)."""
-    for job in list(_LIVE):
-        job.cancel()
-        job.wait()
+        context.post("probed", batch)
+    return True

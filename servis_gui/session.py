@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -11,39 +10,8 @@ from PySide6.QtCore import QObject, Signal
 from servis_gui.core.clip import FileIdentity
 from servis_gui.core.errors import ServisError
 from servis_gui.core.params import FeatureParams
-from servis_gui.workers import Analysis, FeatureRequest, FeatureWorker
-
-CACHE_BYTES = 96 * 2**20
-
-
-class FeatureCache:
-    """Least-recently-used analyses keyed by file identity and parameters, bounded in bytes."""
-
-    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
-        self._items: OrderedDict[tuple[FileIdentity, FeatureParams], Analysis] = OrderedDict()
-        self._max_bytes = max_bytes
-
-    def get(self, key: tuple[FileIdentity, FeatureParams]) -> Analysis | None:
-        item = self._items.get(key)
-        if item is not None:
-            self._items.move_to_end(key)
-        return item
-
-    def put(self, key: tuple[FileIdentity, FeatureParams], analysis: Analysis) -> None:
-        self._items[key] = analysis
-        self._items.move_to_end(key)
-        while len(self._items) > 1 and self.nbytes > self._max_bytes:
-            self._items.popitem(last=False)
-
-    @property
-    def nbytes(self) -> int:
-        return sum(_analysis_bytes(a) for a in self._items.values())
-
-
-def _analysis_bytes(analysis: Analysis) -> int:
-    f = analysis.features
-    return analysis.clip.samples.nbytes + f.mel_db.nbytes + f.mfcc.nbytes + f.rms.nbytes
-
+from servis_gui.analysis_jobs import FeatureCache, FeatureRequest, FeatureWorker
+from servis_gui.core.analysis import Analysis
 
 class Session(QObject):
     """One open clip and how it is viewed. Panes read from it and write to it, never to each other.

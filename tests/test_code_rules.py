@@ -27,8 +27,8 @@ def test_ruff_finds_nothing():
     assert out.returncode == 0, out.stdout[-4000:] + out.stderr[-2000:]
 
 
-@pytest.mark.parametrize("module", ["servis_gui.session", "servis_gui.workers", "servis_gui.settings",
-                                    "servis_gui.dataset_jobs"])
+@pytest.mark.parametrize("module", ["servis_gui.session", "servis_gui.analysis_jobs", "servis_gui.jobs",
+                                    "servis_gui.settings", "servis_gui.dataset_jobs"])
 def test_qt_core_services_load_no_widgets(module):
     code = f"import sys, {module}; print('\\n'.join(sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -17,7 +17,7 @@ from servis_gui.core.summary import summarise
 from servis_gui.ui.compare_export import export_data, export_figure, export_png, export_svg, figure_size
 from servis_gui.ui.compare_grid import CompareGrid, GridClip
 from servis_gui.ui.playback_control import PlaybackControl
-from servis_gui.workers import Analysis
+from servis_gui.core.analysis import Analysis
 
 MAX_CLIPS = 12
 REFERENCE_SHORT = {"group_max": "loudest clip", "full_scale": "full scale", "clip_max": "each clip's max"}

@@ -12,7 +12,7 @@ from servis_gui.core.emotions import colour
 from servis_gui.ui.panes import (
     CURSOR_PEN, PLAYHEAD_PEN, TimeViewBox, add_vline, set_mel_ticks, set_mfcc_ticks,
 )
-from servis_gui.workers import Analysis
+from servis_gui.core.analysis import Analysis
 
 ROWS = ("waveform", "mel", "mfcc")
 PREPARED_COLUMNS = 6

@@ -9,7 +9,7 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from servis_gui.core.mel import hz_to_mel
 from servis_gui.session import Session
 from servis_gui.core.levels import mel_levels, mfcc_levels
-from servis_gui.workers import Analysis
+from servis_gui.core.analysis import Analysis
 
 LEFT_AXIS_PX = 64
 RIGHT_COLUMN_PX = 86

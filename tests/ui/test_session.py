@@ -5,8 +5,8 @@ import numpy as np
 from servis_gui.core.clip import Clip, FileIdentity
 from servis_gui.core.features import compute_features
 from servis_gui.core.params import FeatureParams
-from servis_gui.session import FeatureCache
-from servis_gui.workers import Analysis
+from servis_gui.analysis_jobs import FeatureCache
+from servis_gui.core.analysis import Analysis
 
 
 def _analysis(name: str, seconds: float) -> Analysis:
@@ -38,5 +38,5 @@ def test_missing_file_fails_at_once_without_the_worker(qtbot, tmp_path):
     session = Session(FeatureParams())
     with qtbot.waitSignal(session.load_failed, timeout=1000) as failed:
         session.open_clip(str(tmp_path / "gone.wav"))
-    assert failed.args[0].endswith("gone.wav") and "gone.wav" in failed.args[1]
+    assert failed.args[0].endswith("gone.wav") and "gone.wav" in str(failed.args[1])
     session.shutdown()
