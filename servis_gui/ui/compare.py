@@ -8,8 +8,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-    QMenu, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QToolButton, QVBoxLayout, QWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QMenu, QSizePolicy,
+    QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QToolBar, QToolButton, QVBoxLayout, QWidget,
 )
 
 from servis_gui.core.levels import GROUP_REFERENCES
@@ -42,6 +42,9 @@ class CompareView(QWidget):
         self.summary = QTableWidget(len(SUMMARY_ROWS), 0)
         self.summary.setVerticalHeaderLabels(list(SUMMARY_ROWS))
         self.summary.setMaximumHeight(200)
+        # Its share of the height comes from the splitter's stretch, not its size hint: on a small
+        # screen the grid keeps the room (drag the splitter to see more of the summary).
+        self.summary.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.playback = PlaybackControl()
         self._playing = -1
         self._entries: list[tuple[object, Analysis]] = []
@@ -106,21 +109,24 @@ class CompareView(QWidget):
         self.export_button.setMenu(menu)
 
     def _layout(self) -> None:
-        bar = QHBoxLayout()
+        # A tool bar: on a narrow window what does not fit goes behind its » button.
+        bar = QToolBar()
+        bar.addWidget(self.export_button)
         for label, widget in (("Layout", self.layout_mode), ("dB re", self.reference),
                               ("Time", self.time_mode)):
-            bar.addWidget(QLabel(label))
+            bar.addSeparator()
+            bar.addWidget(QLabel(f"{label} "))
             bar.addWidget(widget)
+        bar.addSeparator()
         bar.addWidget(self.pin)
-        bar.addStretch(1)
-        bar.addWidget(self.export_button)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.grid)
         split.addWidget(self.summary)
-        split.setStretchFactor(0, 1)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(bar)
+        layout.addWidget(bar)
         layout.addWidget(split, 1)
 
     def _connect(self) -> None:

@@ -9,8 +9,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSizeF, QTimer, Signal
 
 from servis_gui.core.emotions import colour
-from servis_gui.ui.panes import (
-    CURSOR_PEN, PLAYHEAD_PEN, TimeViewBox, add_vline, set_mel_ticks, set_mfcc_ticks,
+from servis_gui.ui.plot_helpers import (
+    CURSOR_PEN, PLAYHEAD_PEN, TimeViewBox, add_vline, band_plot, set_mel_ticks, set_mfcc_ticks,
 )
 from servis_gui.core.analysis import Analysis
 
@@ -138,7 +138,7 @@ class GridCanvas(pg.GraphicsLayoutWidget):
             row, col = (i * 2 + 1, k) if self.by_rows else (k + 1, i)
             link = self.columns[0].plots["waveform"] if self.columns else plots.get("waveform")
             time_axis = self.by_rows or name == ROWS[-1]
-            plots[name] = self._new_plot(row, col, time_axis, link)
+            plots[name] = self._new_plot(row, col, time_axis, link, bands=name != "waveform")
         curve = plots["waveform"].plot()
         curve.setDownsampling(auto=True, method="peak")
         curve.setClipToView(True)
@@ -151,8 +151,12 @@ class GridCanvas(pg.GraphicsLayoutWidget):
         column.playheads = [add_vline(p, PLAYHEAD_PEN) for p in plots.values()]
         self.columns.append(column)
 
-    def _new_plot(self, row: int, col: int, time_axis: bool, link: pg.PlotItem | None) -> pg.PlotItem:
-        plot = self.addPlot(row=row, col=col, viewBox=TimeViewBox())
+    def _new_plot(self, row: int, col: int, time_axis: bool, link: pg.PlotItem | None,
+                  bands: bool) -> pg.PlotItem:
+        if bands:
+            plot = band_plot(self.ci, row, col, TimeViewBox())
+        else:
+            plot = self.addPlot(row=row, col=col, viewBox=TimeViewBox())
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.getAxis("left").setWidth(AXIS_PX)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsScene, QHBoxLayout, QScrollArea, 
 from servis_gui.core.levels import group_mel_db, mfcc_levels
 from servis_gui.ui.compare_bars import ColourBars
 from servis_gui.ui.compare_canvas import MARGIN_PX, PREPARED_COLUMNS, GridCanvas, GridClip
-from servis_gui.ui.panes import MFCC_COLORMAP
+from servis_gui.ui.plot_helpers import MFCC_COLORMAP
 
 __all__ = ["CompareGrid", "FigurePart", "GridClip"]
 

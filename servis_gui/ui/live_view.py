@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from servis_gui.core.live import CLIP_DBFS, RollingMel, shift_in
 from servis_gui.core.params import FeatureParams
-from servis_gui.ui.panes import set_mel_ticks
+from servis_gui.ui.plot_helpers import band_plot, set_mel_ticks
 
 VIEW_SECONDS = 5.0
 METER_FLOOR_DB = -60
@@ -84,7 +84,7 @@ class LiveView(pg.GraphicsLayoutWidget):
         self.frames_drawn += 1
 
     def _plot(self, row: int, label: str) -> pg.PlotItem:
-        plot = self.addPlot(row=row, col=0)
+        plot = band_plot(self.ci, row, 0) if row else self.addPlot(row=row, col=0)
         plot.setLabel("left", label)
         plot.setMouseEnabled(x=False, y=False)
         plot.setMenuEnabled(False)

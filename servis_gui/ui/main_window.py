@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import logging
 import os
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (

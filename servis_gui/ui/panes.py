@@ -4,42 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Signal
 
-from servis_gui.core.mel import hz_to_mel
-from servis_gui.session import Session
-from servis_gui.core.levels import mel_levels, mfcc_levels
 from servis_gui.core.analysis import Analysis
+from servis_gui.core.levels import mel_levels, mfcc_levels
+from servis_gui.session import Session
+from servis_gui.ui.plot_helpers import (
+    CURSOR_PEN, MFCC_COLORMAP, PLAYHEAD_PEN, TimeViewBox, add_vline, band_plot, set_mel_ticks, set_mfcc_ticks,
+)
 
 LEFT_AXIS_PX = 64
 RIGHT_COLUMN_PX = 86
-MFCC_COLORMAP = "CET-D1A"
 ROW_STRETCH = (2, 3, 3)
 """Heights of waveform, mel and MFCC: the images get the room on a small screen."""
-HZ_TICKS = (100, 200, 500, 1000, 2000, 4000, 8000, 16000)
-MIN_TICK_GAP = 1 / 14  # of the pane height, so tick labels never overlap
-CURSOR_PEN = pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DashLine)
-PLAYHEAD_PEN = pg.mkPen("#00e676", width=2)
-
-
-class TimeViewBox(pg.ViewBox):
-    """Zooms and pans in time only; Shift+drag selects a time range."""
-
-    selection_dragged = Signal(float, float, bool)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setMouseEnabled(x=True, y=False)
-
-    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt override)
-        shift = ev.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        if ev.button() == Qt.MouseButton.LeftButton and shift:
-            ev.accept()
-            t0 = self.mapSceneToView(ev.buttonDownScenePos()).x()
-            t1 = self.mapSceneToView(ev.scenePos()).x()
-            self.selection_dragged.emit(t0, t1, ev.isFinish())
-            return
-        super().mouseDragEvent(ev, axis)
 
 
 class PaneStack(pg.GraphicsLayoutWidget):
@@ -138,7 +115,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
             region.blockSignals(False)
 
     def _add_plot(self, row: int, label: str) -> pg.PlotItem:
-        plot = self.addPlot(row=row, col=0, viewBox=TimeViewBox())
+        plot = band_plot(self.ci, row, 0, TimeViewBox()) if row else self.addPlot(row=row, col=0, viewBox=TimeViewBox())
         plot.setLabel("left", label)
         plot.getAxis("left").setWidth(LEFT_AXIS_PX)
         plot.setMenuEnabled(False)
@@ -225,44 +202,10 @@ class PaneStack(pg.GraphicsLayoutWidget):
             return head
         if plot is self.mel:
             band = int(np.clip(y, 0, len(feats.mel_hz) - 1))
-            value = feats.mel_db[band, frame]
-            return f"{head}   {feats.mel_hz[band]:.0f} Hz (mel band {band})   {value:.1f} {_db_label(feats.params.db_ref)}"
+            value, unit = feats.mel_db[band, frame], _db_label(feats.params.db_ref)
+            return f"{head}   {feats.mel_hz[band]:.0f} Hz (mel band {band})   {value:.1f} {unit}"
         k = int(np.clip(y, 0, feats.mfcc.shape[0] - 1))
         return f"{head}   MFCC {k} = {feats.mfcc[k, frame]:.2f}"
-
-
-def add_vline(plot: pg.PlotItem, pen: pg.QtGui.QPen) -> pg.InfiniteLine:
-    """A hidden vertical line (cursor, playhead) that does not affect the plot's auto-range."""
-    line = pg.InfiniteLine(angle=90, movable=False, pen=pen)
-    line.setZValue(20)
-    line.hide()
-    plot.addItem(line, ignoreBounds=True)
-    return line
-
-
-def set_mel_ticks(plot: pg.PlotItem, mel_hz: np.ndarray) -> None:
-    """Label a mel image's y axis (band index) in Hz, at the bands' true mel positions."""
-    index = np.arange(len(mel_hz)) + 0.5
-    mels = hz_to_mel(mel_hz)
-    ticks: list[tuple[float, str]] = []
-    for f in HZ_TICKS:
-        pos = float(np.interp(hz_to_mel(f), mels, index))
-        inside = mel_hz[0] <= f <= mel_hz[-1]
-        if inside and (not ticks or pos - ticks[-1][0] >= MIN_TICK_GAP * len(mel_hz)):
-            ticks.append((pos, _hz_text(f)))
-    plot.getAxis("left").setTicks([ticks, []])
-    plot.setYRange(0, len(mel_hz), padding=0)
-
-
-def set_mfcc_ticks(plot: pg.PlotItem, n_mfcc: int) -> None:
-    """Label an MFCC image's y axis with coefficient numbers."""
-    step = max(1, n_mfcc // 5)
-    plot.getAxis("left").setTicks([[(k + 0.5, str(k)) for k in range(0, n_mfcc, step)], []])
-    plot.setYRange(0, n_mfcc, padding=0)
-
-
-def _hz_text(f: float) -> str:
-    return f"{f / 1000:g}k" if f >= 1000 else f"{f:g}"
 
 
 def _db_label(db_ref: str) -> str:
