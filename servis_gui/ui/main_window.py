@@ -49,7 +49,7 @@ class MainWindow(QMainWindow):
         self.session = self.panes = self.library = self.params_panel = self.playback = None
         self.capture = self.compare = None
         self._play_when_drawn: str | None = None
-        self._warmed = False
+        self._warmed = self._started = False
         self.setWindowTitle("SERVIS - Speech Emotion Recognition Visualiser")
         self.setAcceptDrops(True)
         self._build_shell()
@@ -115,7 +115,6 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         self.library.show_demo()
-        self.library.browser.table.setFocus()  # Up/Down browse the clips at once, Ctrl+E compares
         for path in files:
             self._remember_file(path)
         if len(files) > 1:
@@ -301,7 +300,11 @@ class MainWindow(QMainWindow):
         self.header.setText(self._describe(analysis))
         self.header.setToolTip(self.header.text())
         self.setWindowTitle(f"{analysis.clip.name} - SERVIS")
-        self.library.browser.select_path(path)
+        if self.library.browser.select_path(path) and not self._started:
+            # The first clip is a row of the table: Up/Down browse from it at once. (Not before: a
+            # table focused without a current row makes its first row current, which opens it.)
+            self.library.browser.table.setFocus()
+        self._started = True
         if analysis.clip.notes:
             self.statusBar().showMessage("; ".join(analysis.clip.notes), 8000)
         if self._play_when_drawn == path:

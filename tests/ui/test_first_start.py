@@ -45,6 +45,9 @@ def broken(tmp_path):
 def test_a_file_that_cannot_be_opened_at_start_is_named_in_the_header(qtbot, settings, broken):
     win = _start(qtbot, settings, [broken])
     qtbot.waitUntil(lambda: win.messages.isVisible(), timeout=10000)
+    win.activateWindow()
+    qtbot.wait(300)  # nothing opens a clip by itself (a focused table without a current row would)
+    assert win.session.analysis is None
     assert "Loading" not in win.header.text() and "broken.wav" in win.header.text()
     assert "broken.wav" in win.messages.text() and str(broken.parent) not in win.messages.text()
     assert win.pane_area.currentWidget() is not win.panes  # no empty axes pretending to be a clip
