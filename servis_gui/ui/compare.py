@@ -20,6 +20,8 @@ from servis_gui.ui.playback_control import PlaybackControl
 from servis_gui.core.analysis import Analysis
 
 MAX_CLIPS = 12
+SHORT_VIEW_PX = 480
+"""Below this height the summary table starts hidden (its tool bar button brings it back)."""
 REFERENCE_SHORT = {"group_max": "loudest clip", "full_scale": "full scale", "clip_max": "each clip's max"}
 SUMMARY_ROWS = ("emotion", "speaker", "file", "duration", "peak", "RMS", "active speech")
 
@@ -42,8 +44,7 @@ class CompareView(QWidget):
         self.summary = QTableWidget(len(SUMMARY_ROWS), 0)
         self.summary.setVerticalHeaderLabels(list(SUMMARY_ROWS))
         self.summary.setMaximumHeight(200)
-        # Its share of the height comes from the splitter's stretch, not its size hint: on a small
-        # screen the grid keeps the room (drag the splitter to see more of the summary).
+        # Its share of the height comes from the splitter's stretch, not its size hint.
         self.summary.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.playback = PlaybackControl()
         self._playing = -1
@@ -62,6 +63,14 @@ class CompareView(QWidget):
         self.redraw()
         if failed:
             self.message.emit(f"{len(failed)} clip(s) could not be compared: " + " ".join(failed))
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """Shown the first time on a short window (a laptop at 200 %): the grid gets all the
+        height, the summary (which would be a sliver) waits behind its tool bar button."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.summary_button.setChecked(self.height() >= SHORT_VIEW_PX)
 
     @property
     def pinned_path(self) -> str | None:
@@ -98,6 +107,10 @@ class CompareView(QWidget):
         self.time_mode = _combo([("common scale", "common"), ("stretched", "stretch")],
                                 "Common scale: every clip from 0 s, so tempo differences show.\n"
                                 "Stretched: every clip fills the same width.")
+        self.summary_button = QToolButton(text="Summary", checkable=True, checked=True,
+                                          toolTip="Show the table of durations and levels under the grid")
+        self.summary_button.toggled.connect(self.summary.setVisible)
+        self._shown_once = False
         self.pin = QCheckBox("Pin first clip")
         self.pin.setToolTip("While pinned, choosing another clip in the dataset compares it with the first one.")
         self.export_button = QToolButton(text="Export", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -118,12 +131,13 @@ class CompareView(QWidget):
             bar.addWidget(QLabel(f"{label} "))
             bar.addWidget(widget)
         bar.addSeparator()
+        bar.addWidget(self.summary_button)
         bar.addWidget(self.pin)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.grid)
         split.addWidget(self.summary)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(bar)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, QSizeF, QTimer, Signal
 
 from servis_gui.core.emotions import colour
 from servis_gui.ui.plot_helpers import (
-    CURSOR_PEN, PLAYHEAD_PEN, TimeViewBox, add_vline, band_plot, set_mel_ticks, set_mfcc_ticks,
+    CURSOR_PEN, PLAYHEAD_PEN, ROW_STRETCH, TimeViewBox, add_vline, band_plot, set_mel_ticks, set_mfcc_ticks,
 )
 from servis_gui.core.analysis import Analysis
 
@@ -111,6 +111,8 @@ class GridCanvas(pg.GraphicsLayoutWidget):
             self._add_column(len(self.columns))
         self._drop_columns(n)
         self.shown = n
+        for k, stretch in enumerate(ROW_STRETCH):  # in columns: the images get the height
+            self.ci.layout.setRowStretchFactor(k + 1, 0 if by_rows else stretch)
 
     def fill(self, i: int, clip: GridClip, mel_db: np.ndarray, scale: float) -> None:
         """Draw ``clip`` in column ``i``, its time axis multiplied by ``scale``."""

@@ -11,6 +11,8 @@ from PySide6.QtGui import QFontMetrics
 from servis_gui.core.mel import hz_to_mel
 
 MFCC_COLORMAP = "CET-D1A"
+ROW_STRETCH = (2, 3, 3)
+"""Heights of waveform, mel and MFCC wherever they stack: the images get the room on a small screen."""
 HZ_TICKS = (100, 200, 500, 1000, 2000, 4000, 8000, 16000)
 MFCC_STEPS = (1, 2, 4, 5, 10, 20, 50)
 TICK_GAP_PX = 2
