@@ -10,7 +10,8 @@ from servis_gui.core.analysis import Analysis
 from servis_gui.core.levels import mel_levels, mfcc_levels
 from servis_gui.session import Session
 from servis_gui.ui.plot_helpers import (
-    CURSOR_PEN, MFCC_COLORMAP, PLAYHEAD_PEN, ROW_STRETCH, TimeViewBox, add_vline, band_plot, set_mel_ticks, set_mfcc_ticks,
+    CURSOR_PEN, MFCC_COLORMAP, PLAYHEAD_PEN, ROW_STRETCH, TimeViewBox, add_vline, band_plot, set_mel_ticks,
+    set_mfcc_ticks,
 )
 
 LEFT_AXIS_PX = 64

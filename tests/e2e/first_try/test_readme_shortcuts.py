@@ -68,5 +68,6 @@ def test_readme_shortcut_is_an_enabled_window_shortcut(window, combo):
                         f"sequence ({wanted.toString()}); shortcuts present: "
                         + ", ".join(sorted({s.toString() for s, *_ in reachable_shortcuts(window)})))
     usable = [c for c in candidates if c[2] and c[3] in WINDOW_CONTEXTS]
+    owners = [(o, "enabled" if e else "DISABLED", ctx.name) for _s, o, e, ctx in candidates]
     assert usable, (f"README promises {combo}, but every owner of that key is disabled or limited to one widget "
-                    f"in a freshly set-up window: {[(o, 'enabled' if e else 'DISABLED', ctx.name) for _s, o, e, ctx in candidates]}")
+                    f"in a freshly set-up window: {owners}")
