@@ -1,4 +1,5 @@
-"""The shared view state every pane follows: clip, parameters, time cursor, range, selection, playhead."""
+"""The hub every view follows: the clip and its analysis, the parameters, the time range, cursor,
+selection and playhead, the comparison group, and what is playing (the app's one player)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,34 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from servis_gui.core.clip import FileIdentity
-from servis_gui.core.errors import ServisError
-from servis_gui.core.params import FeatureParams
 from servis_gui.analysis_jobs import FeatureCache, FeatureRequest, FeatureWorker
 from servis_gui.core.analysis import Analysis
+from servis_gui.core.clip import FileIdentity
+from servis_gui.core.errors import ServisError
+from servis_gui.core.file_access import resolve_path
+from servis_gui.core.params import FeatureParams
+from servis_gui.playback_control import PlaybackControl
+
+CLIP = -1
+"""What is playing when it is the panes' clip (else the index of a comparison column)."""
+
 
 class Session(QObject):
-    """One open clip and how it is viewed. Panes read from it and write to it, never to each other.
+    """One open clip and how it is viewed. Widgets send intents here and follow the signals; no
+    widget keeps its own copy of this state, and none talks to another.
 
     Signals
     -------
     loading(path) : a clip was requested and is being analysed
-    analysis_ready(Analysis) : the current clip's features are ready to draw
+    analysis_ready(Analysis) : the current clip's features are ready to draw (a new clip's time
+        range follows as ``view_range_changed``)
     load_failed(path, error) : the request failed (a ``ServisError``); the previous clip stays shown
     group_ready(list) : a comparison group is analysed: ``(path, Analysis or error message)`` pairs
     params_changed(FeatureParams)
-    view_range_changed(t0, t1), cursor_moved(t), selection_changed(object), playhead_moved(object)
+    view_range_changed(t0, t1), cursor_moved(t), selection_changed(object)
+    playhead_moved(object) : the panes' playhead (seconds, or None when nothing of the clip plays)
+    group_playhead_moved(int, object) : comparison column ``i``'s playhead (-1, None: none plays)
+    playback_unavailable(str) : sound cannot be played; the reason for the user
     """
 
     loading = Signal(str)
@@ -35,6 +47,8 @@ class Session(QObject):
     cursor_moved = Signal(float)
     selection_changed = Signal(object)
     playhead_moved = Signal(object)
+    group_playhead_moved = Signal(int, object)
+    playback_unavailable = Signal(str)
 
     def __init__(self, params: FeatureParams, worker: FeatureWorker | None = None) -> None:
         super().__init__()
@@ -46,11 +60,18 @@ class Session(QObject):
         self._token = 0
         self._path: str | None = None
         self._recover = False
+        self._play_on_show: str | None = None
         self._group = _Group(0, (), {})
+        self._pinned = False
         self.analysis: Analysis | None = None
         self.view_range: tuple[float, float] = (0.0, 1.0)
         self.selection: tuple[float, float] | None = None
         self.playhead: float | None = None
+        self.player = PlaybackControl()
+        self.playing_source: int | None = None
+        self.player.position_changed.connect(self._on_player_position)
+        self.player.stopped.connect(self._on_player_stopped)
+        self.player.unavailable.connect(self.playback_unavailable)
 
     @property
     def params(self) -> FeatureParams:
@@ -66,18 +87,30 @@ class Session(QObject):
         return self._worker
 
     def open_clip(self, path: str, recover_unfinished: bool = False) -> None:
-        """Show ``path``: from the cache at once, else after the worker has analysed it.
+        """Show ``path``: from the cache at once, else after the worker has analysed it (nothing
+        to do when it is shown already).
 
         ``recover_unfinished`` opens a WAV whose recorder crashed before finishing its header.
         """
+        if self._is_shown(path) and not recover_unfinished:
+            return
         self._path, self._recover = str(path), recover_unfinished
         self._request()
+
+    def open_and_play(self, path: str) -> None:
+        """Enter in the dataset: play (or pause) ``path``, opening it first if needed."""
+        if self._is_shown(path):
+            return self.toggle_play()
+        self._play_on_show = resolve_path(path)
+        self.open_clip(path)
 
     def open_group(self, paths: list[str]) -> None:
         """Analyse several clips for comparison (with a fixed dB reference, so they can share one
         colour scale); ``group_ready`` follows once every clip has a result or an error."""
         group = _Group(self._group.token + 1, tuple(str(p) for p in paths), {})
         self._group = group
+        if self.playing_source not in (None, CLIP):
+            self.player.stop()  # a column of the previous comparison
         params = self.group_params()
         for path in group.paths:
             try:
@@ -91,6 +124,15 @@ class Session(QObject):
             else:
                 self._worker.submit(FeatureRequest(group.token, key[0].path, params, "group"))
         self._emit_group_if_complete()
+
+    @property
+    def pinned_path(self) -> str | None:
+        """The comparison's first clip while it is pinned as the reference, else None."""
+        return self._group.paths[0] if self._pinned and self._group.paths else None
+
+    def set_pinned(self, pinned: bool) -> None:
+        """Keep the comparison's first clip as a reference next to each clip chosen next."""
+        self._pinned = pinned
 
     def group_params(self) -> FeatureParams:
         """The parameters comparison groups are analysed with: the session's, fixed dB reference."""
@@ -121,18 +163,54 @@ class Session(QObject):
         self.selection = selection
         self.selection_changed.emit(selection)
 
-    def set_playhead(self, t: float | None) -> None:
+    # -- playback: one player for the panes' clip and every comparison column ------------
+
+    def toggle_play(self) -> None:
+        """Space: pause what plays; else play the selection (or the whole clip), resuming a pause."""
+        if self.player.playing:
+            return self.player.pause()
+        if self.analysis is not None:
+            clip = self.analysis.clip
+            start, end = self.selection or (0.0, None)
+            self.playing_source = CLIP
+            self.player.toggle(clip.samples, clip.sr, start, end)
+
+    def play_group_clip(self, index: int, analysis: Analysis) -> None:
+        """Play comparison column ``index`` (its ``analysis``) from the start; its playhead alone moves."""
+        self.playing_source = index
+        self.player.play(analysis.clip.samples, analysis.clip.sr)
+
+    def stop(self) -> None:
+        self.player.stop()
+
+    def shutdown(self) -> None:
+        self.player.stop()
+        self._worker.shutdown()
+
+    def _set_playhead(self, t: float | None) -> None:
         self.playhead = t
         self.playhead_moved.emit(t)
 
-    def shutdown(self) -> None:
-        self._worker.shutdown()
+    def _on_player_position(self, t: float) -> None:
+        if self.playing_source == CLIP:
+            self._set_playhead(t)
+        elif self.playing_source is not None:
+            self.group_playhead_moved.emit(self.playing_source, t)
+
+    def _on_player_stopped(self) -> None:
+        self.playing_source = None
+        self._set_playhead(None)
+        self.group_playhead_moved.emit(-1, None)
+
+    def _is_shown(self, path: str) -> bool:
+        return self.analysis is not None and self.analysis.clip.identity.path == resolve_path(path)
 
     def _request(self) -> None:
         self._token += 1
         try:
             key = (FileIdentity.of(self._path), self._params)
         except ServisError as exc:
+            self._play_on_show = None
             self.load_failed.emit(self._path, exc)
             return
         cached = self._cache.get(key)
@@ -144,11 +222,18 @@ class Session(QObject):
                                            recover_unfinished=self._recover))
 
     def _show(self, analysis: Analysis) -> None:
-        if self.analysis is None or analysis.clip.identity != self.analysis.clip.identity:
+        new_clip = self.analysis is None or analysis.clip.identity != self.analysis.clip.identity
+        if new_clip:
             self.selection = None
-            self.playhead = None
+            if self.playing_source == CLIP:
+                self.player.stop()  # another clip: the old one stops
         self.analysis = analysis
         self.analysis_ready.emit(analysis)
+        if new_clip:
+            self.set_view_range(0.0, analysis.clip.duration)
+        if self._play_on_show == analysis.clip.identity.path:
+            self._play_on_show = None
+            self.toggle_play()
 
     def _on_worker_finished(self, request: FeatureRequest, analysis: Analysis) -> None:
         self._cache.put((analysis.clip.identity, analysis.features.params), analysis)
@@ -161,6 +246,7 @@ class Session(QObject):
         if request.channel == "group":
             self._on_group_result(request, str(error))
         elif request.token == self._token:
+            self._play_on_show = None
             self.load_failed.emit(self._path, error)
 
     def _on_group_result(self, request: FeatureRequest, result: Analysis | str) -> None:

@@ -16,7 +16,7 @@ from servis_gui.core.levels import GROUP_REFERENCES
 from servis_gui.core.summary import summarise
 from servis_gui.ui.compare_export import export_data, export_figure, export_png, export_svg, figure_size
 from servis_gui.ui.compare_grid import CompareGrid, GridClip
-from servis_gui.ui.playback_control import PlaybackControl
+from servis_gui.session import Session
 from servis_gui.core.analysis import Analysis
 
 MAX_CLIPS = 12
@@ -36,8 +36,9 @@ class CompareView(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, colormap: str = "magma") -> None:
+    def __init__(self, session: Session, colormap: str = "magma") -> None:
         super().__init__()
+        self.session = session
         self.grid = CompareGrid(colormap)
         self.grid.setToolTip("Click a clip's header, or press 1-9, to play it")
         QTimer.singleShot(1000, self.grid.prepare)  # build the first columns while the user looks
@@ -46,8 +47,6 @@ class CompareView(QWidget):
         self.summary.setMaximumHeight(200)
         # Its share of the height comes from the splitter's stretch, not its size hint.
         self.summary.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        self.playback = PlaybackControl()
-        self._playing = -1
         self._entries: list[tuple[object, Analysis]] = []
         self._build_controls()
         self._layout()
@@ -59,7 +58,6 @@ class CompareView(QWidget):
         """Show analysed clips (errors are reported, the rest shown); a record may be ``None``."""
         failed = [r for r in results if isinstance(r, str)]
         self._entries = [(rec, res) for rec, res in zip(records, results) if not isinstance(res, str)][:MAX_CLIPS]
-        self.playback.stop()
         self.redraw()
         if failed:
             self.message.emit(f"{len(failed)} clip(s) could not be compared: " + " ".join(failed))
@@ -72,13 +70,6 @@ class CompareView(QWidget):
             self._shown_once = True
             self.summary_button.setChecked(self.height() >= SHORT_VIEW_PX)
 
-    @property
-    def pinned_path(self) -> str | None:
-        """The reference clip kept while stepping through others, when pinning is on."""
-        if self.pin.isChecked() and self._entries:
-            return self._entries[0][1].clip.identity.path
-        return None
-
     def redraw(self) -> None:
         """Rebuild the grid and summary with the current options (no recomputation)."""
         clips = [GridClip(_title(rec, res), getattr(rec, "emotion", "unknown"), res) for rec, res in self._entries]
@@ -89,9 +80,7 @@ class CompareView(QWidget):
     def play(self, index: int) -> None:
         """Play clip ``index`` (0-based); its playhead alone moves."""
         if 0 <= index < len(self.grid.clips):
-            audio = self.grid.clips[index].analysis.clip
-            self.playback.play(audio.samples, audio.sr)
-            self._playing = index
+            self.session.play_group_clip(index, self.grid.clips[index].analysis)
 
     def set_colormap(self, name: str) -> None:
         self.grid.colormap = name
@@ -147,9 +136,8 @@ class CompareView(QWidget):
         for combo in (self.layout_mode, self.reference, self.time_mode):
             combo.currentIndexChanged.connect(self.redraw)
         self.grid.header_clicked.connect(self.play)
-        self.playback.position_changed.connect(lambda t: self.grid.set_playhead(self._playing, t))
-        self.playback.stopped.connect(lambda: self.grid.set_playhead(-1, None))
-        self.playback.unavailable.connect(self.message.emit)
+        self.session.group_playhead_moved.connect(self.grid.set_playhead)
+        self.pin.toggled.connect(self.session.set_pinned)
         for n in range(1, 10):
             shortcut = QShortcut(QKeySequence(str(n)), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

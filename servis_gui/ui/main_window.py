@@ -46,9 +46,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self._initial_paths = [str(p) for p in paths or []]
-        self.session = self.panes = self.library = self.params_panel = self.playback = None
+        self.session = self.panes = self.library = self.params_panel = None
         self.capture = self.compare = None
-        self._play_when_drawn: str | None = None
         self._warmed = self._started = False
         self.setWindowTitle("SERVIS - Speech Emotion Recognition Visualiser")
         self.setAcceptDrops(True)
@@ -104,10 +103,8 @@ class MainWindow(QMainWindow):
         if first:
             self.session.open_clip(first)
         from servis_gui.ui.panes import PaneStack
-        from servis_gui.ui.playback_control import PlaybackControl
 
         self.panes = PaneStack(self.session, self.settings.colormap())
-        self.playback = PlaybackControl()
         self._build_tabs()
         self._build_docks()
         self._connect()
@@ -134,7 +131,7 @@ class MainWindow(QMainWindow):
         self.pane_area.addWidget(_no_clip_label())
         self.pane_area.addWidget(self.panes)
         layout.addWidget(self.pane_area, 1)
-        self.compare = CompareView(self.settings.colormap())
+        self.compare = CompareView(self.session, self.settings.colormap())
         self.tabs = QTabWidget()
         self.tabs.addTab(clip_page, "Clip")
         self.tabs.addTab(self.compare, "Compare")
@@ -181,16 +178,15 @@ class MainWindow(QMainWindow):
         s.group_ready.connect(self._on_group_ready)
         self.panes.readout.connect(self.readout.setText)
         self.panes.drawn.connect(self._on_panes_drawn)
-        self.playback.unavailable.connect(self._on_playback_unavailable)
-        self.playback.position_changed.connect(s.set_playhead)
-        self.playback.stopped.connect(lambda: s.set_playhead(None))
+        s.playback_unavailable.connect(self._on_playback_unavailable)
+        # The parameters' one way: panel -> Session -> everything that follows them.
+        self.params_panel.params_changed.connect(s.set_params)
+        s.params_changed.connect(self.settings.set_feature_params)
+        s.params_changed.connect(self.capture.set_params)
         self.compare.message.connect(lambda text: status.showMessage(text, 10000))
-        self.compare.playback.state_changed.connect(lambda on: on and self.playback.stop())
-        self.playback.state_changed.connect(lambda on: on and self.compare.playback.stop())
-        self.params_panel.params_changed.connect(self._on_params_changed)
         self.params_panel.colormap_changed.connect(self._on_colormap_changed)
         lib.open_requested.connect(self._on_clip_chosen)
-        lib.play_requested.connect(self.open_and_play)
+        lib.play_requested.connect(s.open_and_play)
         lib.compare_requested.connect(self.compare_paths)
         lib.label_take_requested.connect(lambda path: self._on_take(self.capture.edit_take, path))
         lib.rename_take_requested.connect(lambda path, stem: self._on_take(self.capture.rename_take, path, stem))
@@ -207,15 +203,6 @@ class MainWindow(QMainWindow):
             self._initial_paths.insert(0, path)
             return
         self.session.open_clip(path)
-
-    def open_and_play(self, path: str) -> None:
-        """Show ``path`` and play it as soon as it is drawn (Enter in the dataset table)."""
-        current = self.session.analysis
-        if current is not None and current.clip.identity.path == resolve_path(path):
-            self.toggle_play()
-            return
-        self._play_when_drawn = resolve_path(path)
-        self.open_path(path)
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open audio file", "", AUDIO_FILTER)
@@ -274,15 +261,12 @@ class MainWindow(QMainWindow):
 
     def toggle_play(self) -> None:
         """Space: play the selection (or the whole clip), pause, resume."""
-        if self.playback is None or self.session.analysis is None:
-            return
-        clip = self.session.analysis.clip
-        start, end = self.session.selection or (0.0, None)
-        self.playback.toggle(clip.samples, clip.sr, start, end)
+        if self.session is not None:
+            self.session.toggle_play()
 
     def stop_play(self) -> None:
-        if self.playback is not None:
-            self.playback.stop()
+        if self.session is not None:
+            self.session.stop()
 
     def show_help(self) -> None:
         self.messages.show_message(HELP, "info")
@@ -291,8 +275,6 @@ class MainWindow(QMainWindow):
 
     def _on_analysis_ready(self, analysis) -> None:
         self.busy.hide()
-        if self.playback.playing and self.session.playhead is None:
-            self.playback.stop()  # another clip: the old one stops
         if self.messages.kind == "error":
             self.messages.clear()
         path = analysis.clip.identity.path
@@ -307,9 +289,6 @@ class MainWindow(QMainWindow):
         self._started = True
         if analysis.clip.notes:
             self.statusBar().showMessage("; ".join(analysis.clip.notes), 8000)
-        if self._play_when_drawn == path:
-            self._play_when_drawn = None
-            self.toggle_play()
 
     def _on_panes_drawn(self) -> None:
         if not self._warmed:
@@ -321,7 +300,6 @@ class MainWindow(QMainWindow):
         from servis_gui.core.errors import UnfinishedWavError
 
         self.busy.hide()
-        self._play_when_drawn = None
         message = str(error)
         log.warning("could not open %s: %s (%s)", path, message, error.details)
         action = None
@@ -343,7 +321,7 @@ class MainWindow(QMainWindow):
         """A clip picked in the table: shown in the panes, and next to the pinned reference clip
         when the Compare tab is open with a pin."""
         self.open_path(path)
-        pinned = self.compare.pinned_path
+        pinned = self.session.pinned_path
         if self.tabs.currentWidget() is self.compare and pinned and pinned != resolve_path(path):
             self.compare_paths([pinned, path])
 
@@ -355,11 +333,6 @@ class MainWindow(QMainWindow):
         if failed:
             names = ", ".join(display_name(path) for path, _result in failed)
             self.messages.show_message(f"Not compared ({names}): " + " ".join(r for _p, r in failed), "error")
-
-    def _on_params_changed(self, params) -> None:
-        self.settings.set_feature_params(params)
-        self.session.set_params(params)
-        self.capture.set_params(params)
 
     def _on_colormap_changed(self, name: str) -> None:
         self.settings.set_colormap(name)
@@ -425,9 +398,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
-        if self.playback is not None:
-            self.playback.stop()
-            self.compare.playback.stop()
+        if self.session is not None and self.capture is not None:
             self.capture.shutdown()
             self.library.browser.shutdown()
             self.session.shutdown()

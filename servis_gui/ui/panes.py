@@ -33,7 +33,6 @@ class PaneStack(pg.GraphicsLayoutWidget):
     def __init__(self, session: Session, colormap: str = "magma") -> None:
         super().__init__()
         self.session = session
-        self.analysis: Analysis | None = None
         self._awaiting_paint = False
         self.wave = self._add_plot(0, "Amplitude")
         self.mel = self._add_plot(1, "Frequency (Hz)")
@@ -68,9 +67,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.mel_bar.setColorMap(pg.colormap.get(name))
 
     def show_analysis(self, analysis: Analysis) -> None:
-        """Draw a clip and its features, keeping the zoom if it is the same clip."""
-        same_clip = self.analysis is not None and self.analysis.clip.identity == analysis.clip.identity
-        self.analysis = analysis
+        """Draw a clip and its features (the time range is the Session's, which follows)."""
         clip, feats = analysis.clip, analysis.features
         self.curve.setData(np.arange(len(clip.samples)) / clip.sr, clip.samples)
         x0 = -0.5 * feats.frame_seconds
@@ -82,8 +79,6 @@ class PaneStack(pg.GraphicsLayoutWidget):
         set_mfcc_ticks(self.mfcc, feats.mfcc.shape[0])
         for plot in self.plots:
             plot.setLimits(xMin=x0 - 0.05, xMax=max(clip.duration, width + x0) + 0.05)
-        if not same_clip:
-            self.wave.setXRange(0.0, clip.duration, padding=0.0)
         self.show_selection(self.session.selection)
         self.show_playhead(self.session.playhead)
         self._awaiting_paint = True
@@ -179,7 +174,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
             self.session.set_selection((t0, t1))
 
     def _on_mouse_moved(self, pos) -> None:
-        if self.analysis is None:
+        if self.session.analysis is None:
             return
         for plot in self.plots:
             if plot.sceneBoundingRect().contains(pos):
@@ -189,7 +184,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
                 return
 
     def _describe(self, plot: pg.PlotItem, t: float, y: float) -> str:
-        clip, feats = self.analysis.clip, self.analysis.features
+        clip, feats = self.session.analysis.clip, self.session.analysis.features
         head = f"t = {t:.3f} s"
         if plot is self.wave:
             i = int(round(t * clip.sr))

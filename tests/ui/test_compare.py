@@ -120,13 +120,13 @@ def test_key_plays_one_column_and_only_its_playhead_moves(grid_window, qtbot):
     qtbot.keyClick(view.grid, Qt.Key.Key_2)
     qtbot.waitUntil(lambda: view.grid.playheads[1][0].isVisible(), timeout=3000)
     assert not any(line.isVisible() for i, lines in enumerate(view.grid.playheads) if i != 1 for line in lines)
-    view.playback.stop()
+    grid_window.session.stop()
 
 
 def test_pinned_reference_stays_while_stepping_through_other_clips(grid_window, qtbot):
     view = grid_window.compare
     view.pin.setChecked(True)
-    pinned = view.pinned_path
+    pinned = grid_window.session.pinned_path
     assert pinned.endswith("m3_kids_angry.flac")
     for name in ("f3_dogs_sad.flac", "f3_dogs_happy.flac"):
         choose_in_browser(grid_window, str(DEMO / name))

@@ -20,12 +20,12 @@ def test_space_plays_and_the_playhead_moves_in_every_pane(window, qtbot):
     assert all(line.isVisible() and line.value() == pytest.approx(positions[-1], abs=0.05)
                for line in window.panes.playheads)
     qtbot.keyClick(window, Qt.Key.Key_Space)  # pause
-    assert not window.playback.playing
-    paused_at = window.playback.player.position
+    assert not window.session.player.playing
+    paused_at = window.session.player.player.position
     qtbot.keyClick(window, Qt.Key.Key_Space)  # resume from the pause point
-    assert window.playback.playing
-    assert window.playback.player.position >= paused_at - 0.01
-    qtbot.waitUntil(lambda: not window.playback.playing, timeout=10000)
+    assert window.session.player.playing
+    assert window.session.player.player.position >= paused_at - 0.01
+    qtbot.waitUntil(lambda: not window.session.player.playing, timeout=10000)
     assert not any(line.isVisible() for line in window.panes.playheads)
 
 
@@ -34,7 +34,7 @@ def test_selection_plays_only_that_part(window, qtbot):
     positions = []
     window.session.playhead_moved.connect(lambda t: positions.append(t))
     window.toggle_play()
-    qtbot.waitUntil(lambda: not window.playback.playing, timeout=5000)
+    qtbot.waitUntil(lambda: not window.session.player.playing, timeout=5000)
     heard = [p for p in positions if p == p and p is not None]
     assert heard and min(heard) >= 0.5 and max(heard) <= 0.81
 
@@ -50,6 +50,6 @@ def test_enter_in_the_dataset_table_shows_and_plays_the_clip(window, qtbot):
     table = window.library.browser.table
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.playback.playing, timeout=10000)
+    qtbot.waitUntil(lambda: window.session.player.playing, timeout=10000)
     assert window.session.analysis.clip.identity.path == target
     window.stop_play()

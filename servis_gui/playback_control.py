@@ -11,7 +11,7 @@ PLAYHEAD_MS = 30
 
 
 class PlaybackControl(QObject):
-    """Drives a ``Player`` for whichever view asks (the panes, a comparison column).
+    """Drives the app's one ``Player`` (owned by the Session) for the panes or a comparison column.
 
     Signals
     -------
@@ -40,12 +40,16 @@ class PlaybackControl(QObject):
     def playing(self) -> bool:
         return self._timer.isActive()
 
-    def toggle(self, samples: np.ndarray, sr: int, start: float = 0.0, end: float | None = None) -> None:
-        """Pause if playing; else play ``[start, end)``, resuming at the pause point if it lies inside."""
+    def pause(self) -> None:
+        """Stop where the listener is; :meth:`toggle` on the same samples resumes there."""
         if self.playing:
             self._resume_at = self.player.position
             self._halt()
-            return
+
+    def toggle(self, samples: np.ndarray, sr: int, start: float = 0.0, end: float | None = None) -> None:
+        """Pause if playing; else play ``[start, end)``, resuming at the pause point if it lies inside."""
+        if self.playing:
+            return self.pause()
         resume = self._resume_at if samples is self._samples else None
         if resume is not None and start <= resume < (end if end is not None else len(samples) / sr):
             start = resume
