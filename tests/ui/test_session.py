@@ -40,3 +40,38 @@ def test_missing_file_fails_at_once_without_the_worker(qtbot, tmp_path):
         session.open_clip(str(tmp_path / "gone.wav"))
     assert failed.args[0].endswith("gone.wav") and "gone.wav" in str(failed.args[1])
     session.shutdown()
+
+
+def test_a_new_clip_sets_the_time_range_the_same_clip_keeps_the_zoom(qtbot, tone_file):
+    from servis_gui.session import Session
+
+    session = Session(FeatureParams())
+    ranges = []
+    session.view_range_changed.connect(lambda t0, t1: ranges.append((t0, t1)))
+    with qtbot.waitSignal(session.analysis_ready, timeout=10000):
+        session.open_clip(tone_file("a.wav", seconds=1.5))
+    assert ranges[-1] == (0.0, 1.5)
+    session.set_view_range(0.2, 0.4)
+    with qtbot.waitSignal(session.analysis_ready, timeout=10000):
+        session.set_params(FeatureParams(n_mels=64))  # the same clip again, other parameters
+    assert session.view_range == (0.2, 0.4)
+    requests = []
+    session.loading.connect(requests.append)
+    session.open_clip(tone_file("a.wav", seconds=1.5))  # shown already: nothing to do
+    assert requests == [] and session.view_range == (0.2, 0.4)
+    session.shutdown()
+
+
+def test_the_pinned_reference_is_the_comparisons_first_clip_while_pinned(qtbot, tone_file):
+    from servis_gui.session import Session
+
+    session = Session(FeatureParams())
+    paths = [tone_file("a.wav"), tone_file("b.wav", freq=880.0)]
+    with qtbot.waitSignal(session.group_ready, timeout=10000):
+        session.open_group(paths)
+    assert session.pinned_path is None
+    session.set_pinned(True)
+    assert session.pinned_path == paths[0]
+    session.set_pinned(False)
+    assert session.pinned_path is None
+    session.shutdown()
