@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QObject, QSignalBlocker, Qt, QTimer, Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QToolButton,
@@ -156,8 +158,7 @@ class DatasetBrowser(QWidget):
     def __init__(self, settings: Settings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
-        self._root = self._scanning = self._current = ""
-        self._quiet = False
+        self._root = self._scanning = ""
         self._warnings: list[str] = []
         self.proxy = ClipFilterProxy(self)
         self.model = self.proxy.clip_model
@@ -225,10 +226,9 @@ class DatasetBrowser(QWidget):
         notice : str, optional
             A note shown above the filters (e.g. what the demo corpus is).
         """
-        self._root, self._current, self._warnings = str(root), "", list(result.warnings)
-        self._quiet = True
-        self.proxy.set_records(result.records)
-        self._quiet = False
+        self._root, self._warnings = str(root), list(result.warnings)
+        with QSignalBlocker(self):  # the rows change under the user's feet: no clip is chosen
+            self.proxy.set_records(result.records)
         self.filters.fill(result.records)
         self._show_notice(result, notice)
         self._refresh_counts()
@@ -248,10 +248,8 @@ class DatasetBrowser(QWidget):
         index = self.proxy.mapFromSource(self.model.index(self.model.row_of(path), 0))
         if not index.isValid():
             return False
-        self._quiet = True
-        self.table.selectionModel().setCurrentIndex(index, SELECT)
-        self._quiet = False
-        self._current = str(path)
+        with QSignalBlocker(self):  # following the Session, not the user choosing
+            self.table.selectionModel().setCurrentIndex(index, SELECT)
         self.table.scrollTo(index)
         return True
 
@@ -303,9 +301,8 @@ class DatasetBrowser(QWidget):
 
     def _apply_filter(self) -> None:
         """Filter by the filter bar; the panes keep their clip even if its row is hidden."""
-        self._quiet = True
-        self.proxy.set_criteria(self.filters.criteria())
-        self._quiet = False
+        with QSignalBlocker(self):
+            self.proxy.set_criteria(self.filters.criteria())
         self._refresh_counts()
 
     def _refresh_counts(self) -> None:
@@ -339,17 +336,12 @@ class DatasetBrowser(QWidget):
         return self.model.record_at(self.proxy.mapToSource(index).row())
 
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._quiet or not current.isValid():
-            return
-        path = str(self._record(current).path)
-        if path != self._current:
-            self._current = path
+        if current.isValid():
             self.prober.pause(BROWSING_PAUSE_S)
-            self.clip_activated.emit(path)
+            self.clip_activated.emit(str(self._record(current).path))
 
     def _on_selection_changed(self, *_ranges: object) -> None:
-        if not self._quiet:
-            self.selection_changed.emit(self.selected_records())
+        self.selection_changed.emit(self.selected_records())
 
     def _on_play(self) -> None:
         index = self.table.currentIndex()
@@ -383,9 +375,8 @@ class DatasetBrowser(QWidget):
 
     def _on_probing_finished(self) -> None:
         if self.model.sort_column() in NUMERIC:
-            self._quiet = True
-            self.model.resort()
-            self._quiet = False
+            with QSignalBlocker(self):
+                self.model.resort()
 
 
 def _row(*widgets: QWidget) -> QWidget:
