@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from servis_gui.analysis_jobs import FeatureCache, FeatureRequest, FeatureWorker
 from servis_gui.core.analysis import Analysis
 from servis_gui.core.clip import FileIdentity
+from servis_gui.core.db_reference import DbReference
 from servis_gui.core.errors import ServisError
 from servis_gui.core.file_access import resolve_path
 from servis_gui.core.params import FeatureParams
@@ -136,7 +137,7 @@ class Session(QObject):
 
     def group_params(self) -> FeatureParams:
         """The parameters comparison groups are analysed with: the session's, fixed dB reference."""
-        return self._params.with_changes(db_ref="full_scale")
+        return self._params.with_changes(db_ref=DbReference.FULL_SCALE)
 
     def set_params(self, params: FeatureParams) -> None:
         if params == self._params:

@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from servis_gui.core.clip import Clip
+from servis_gui.core.db_reference import DbReference
 from servis_gui.core.errors import FeatureError
 from servis_gui.core.mel import apply_filterbank, band_centres
 from servis_gui.core.params import FeatureParams
@@ -169,7 +170,7 @@ def compute_features(clip: Clip, params: FeatureParams) -> FeatureSet:
     fs_ref = full_scale_power(params.n_fft)
     peak = float(mel_power.max())
     log_mel = power_to_db(mel_power, 1.0, params.top_db)
-    display_ref = peak if params.db_ref == "max" else fs_ref
+    display_ref = peak if params.db_ref == DbReference.CLIP_MAX else fs_ref
     mel_db = log_mel - np.float32(10.0 * np.log10(max(AMIN, display_ref)))
     return FeatureSet(
         times=np.arange(mel_power.shape[1]) * (params.hop_length / clip.sr),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from servis_gui.core.db_reference import DbReference
 from servis_gui.core.features import FeatureSet
 
 FULL_SCALE_TOP_DB = -10.0
@@ -16,7 +17,7 @@ def mel_levels(features: FeatureSet) -> tuple[float, float]:
     With the per-clip reference every clip spans ``(-top_db, 0)``; with the full-scale
     reference the levels are fixed for every clip, so a quieter clip looks darker.
     """
-    top = 0.0 if features.params.db_ref == "max" else FULL_SCALE_TOP_DB
+    top = 0.0 if features.params.db_ref == DbReference.CLIP_MAX else FULL_SCALE_TOP_DB
     return top - features.params.top_db, top
 
 
@@ -30,21 +31,15 @@ def mfcc_levels(*mfccs: np.ndarray) -> tuple[float, float]:
     return -bound, bound
 
 
-GROUP_REFERENCES: dict[str, str] = {
-    "group_max": "dB re loudest clip of the group",
-    "full_scale": "dB re full scale",
-    "clip_max": "dB re each clip's own max (hides loudness differences)",
-}
-
-
-def group_mel_db(features: list[FeatureSet], reference: str) -> tuple[list[np.ndarray], tuple[float, float]]:
+def group_mel_db(features: list[FeatureSet],
+                 reference: DbReference) -> tuple[list[np.ndarray], tuple[float, float]]:
     """Mel dB images of several clips on ONE colour scale, and that scale's levels.
 
     Parameters
     ----------
     features : list of FeatureSet
-        Computed with ``db_ref="full_scale"`` (a fixed reference), so they can be compared.
-    reference : {"group_max", "full_scale", "clip_max"}
+        Computed with ``db_ref=DbReference.FULL_SCALE`` (fixed), so they can be compared.
+    reference : DbReference
         What 0 dB means: the loudest mel cell of the whole group, full scale, or each clip's
         own loudest cell (the seed's ``ref=np.max``).
 
@@ -55,12 +50,12 @@ def group_mel_db(features: list[FeatureSet], reference: str) -> tuple[list[np.nd
     levels : (float, float)
         Colour levels shared by every image.
     """
-    if any(f.params.db_ref != "full_scale" for f in features):
-        raise ValueError("group_mel_db needs features computed with db_ref='full_scale'")
+    if any(f.params.db_ref != DbReference.FULL_SCALE for f in features):
+        raise ValueError("group_mel_db needs features computed with the full-scale reference")
     top_db = features[0].params.top_db
-    if reference == "clip_max":
+    if reference == DbReference.CLIP_MAX:
         return [(f.mel_db - f.mel_db.max()).astype(np.float32) for f in features], (-top_db, 0.0)
-    if reference == "full_scale":
+    if reference == DbReference.FULL_SCALE:
         return [f.mel_db for f in features], (FULL_SCALE_TOP_DB - top_db, FULL_SCALE_TOP_DB)
     loudest = max(float(f.mel_db.max()) for f in features)
     return [(f.mel_db - loudest).astype(np.float32) for f in features], (-top_db, 0.0)

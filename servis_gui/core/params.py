@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
 
-DbRef = Literal["max", "full_scale"]
-
-DB_REF_LABELS: dict[str, str] = {
-    "max": "dB re clip max (per-clip, hides loudness differences)",
-    "full_scale": "dB re full scale (fixed, loudness comparable)",
-}
+from servis_gui.core.db_reference import CLIP_REFERENCES, DbReference
 
 
 @dataclass(frozen=True)
@@ -29,9 +23,10 @@ class FeatureParams:
         Mel filterbank range in Hz; ``fmax=None`` means ``sr / 2``.
     n_mfcc : int
         Number of MFCCs (DCT-II, orthonormal, of the log-mel with ``ref=1.0``).
-    db_ref : {"max", "full_scale"}
-        Reference of the displayed mel dB: the clip's own maximum (librosa's ``ref=np.max``)
-        or a fixed full-scale reference so that loud clips look louder.
+    db_ref : DbReference
+        Reference of the displayed mel dB: ``CLIP_MAX``, the clip's own maximum (librosa's
+        ``ref=np.max``), or ``FULL_SCALE``, fixed so that loud clips look louder. Its string
+        value is accepted too.
     top_db : float
         Dynamic range kept below the clip's peak, as in ``librosa.power_to_db``.
     """
@@ -43,10 +38,12 @@ class FeatureParams:
     fmin: float = 0.0
     fmax: float | None = None
     n_mfcc: int = 20
-    db_ref: DbRef = "max"
+    db_ref: DbReference = DbReference.CLIP_MAX
     top_db: float = 80.0
 
     def __post_init__(self) -> None:
+        if self.db_ref in {r.value for r in CLIP_REFERENCES} | {"max"}:
+            object.__setattr__(self, "db_ref", DbReference(self.db_ref))
         problems = self.problems()
         if problems:
             raise ValueError("; ".join(problems))
@@ -66,7 +63,7 @@ class FeatureParams:
             out.append(f"n_mfcc must be between 1 and n_mels ({self.n_mels})")
         if self.fmax is not None and self.fmax <= self.fmin:
             out.append("fmax must be above fmin")
-        if self.db_ref not in DB_REF_LABELS:
+        if self.db_ref not in CLIP_REFERENCES:
             out.append(f"unknown dB reference {self.db_ref!r}")
         if self.top_db <= 0:
             out.append("top_db must be positive")

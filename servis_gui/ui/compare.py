@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QToolBar, QToolButton, QVBoxLayout, QWidget,
 )
 
-from servis_gui.core.levels import GROUP_REFERENCES
+from servis_gui.core.db_reference import GROUP_REFERENCES, DbReference
 from servis_gui.core.summary import summarise
 from servis_gui.ui.compare_export import export_data, export_figure, export_png, export_svg, figure_size
 from servis_gui.ui.compare_grid import CompareGrid, GridClip
@@ -22,7 +22,6 @@ from servis_gui.core.analysis import Analysis
 MAX_CLIPS = 12
 SHORT_VIEW_PX = 480
 """Below this height the summary table starts hidden (its tool bar button brings it back)."""
-REFERENCE_SHORT = {"group_max": "loudest clip", "full_scale": "full scale", "clip_max": "each clip's max"}
 SUMMARY_ROWS = ("emotion", "speaker", "file", "duration", "peak", "RMS", "active speech")
 
 
@@ -73,7 +72,7 @@ class CompareView(QWidget):
     def redraw(self) -> None:
         """Rebuild the grid and summary with the current options (no recomputation)."""
         clips = [GridClip(_title(rec, res), getattr(rec, "emotion", "unknown"), res) for rec, res in self._entries]
-        self.grid.show_clips(clips, self.reference.currentData(), self.layout_mode.currentData() == "rows",
+        self.grid.show_clips(clips, DbReference(self.reference.currentData()), self.layout_mode.currentData() == "rows",
                              self.time_mode.currentData() == "stretch")
         self._fill_summary(clips)
 
@@ -91,8 +90,9 @@ class CompareView(QWidget):
     def _build_controls(self) -> None:
         self.layout_mode = _combo([("columns", "columns"), ("rows", "rows")],
                                   "One column per clip, or one row per clip")
-        self.reference = _combo([(REFERENCE_SHORT[key], key) for key in GROUP_REFERENCES],
-                                "What 0 dB means on the shared colour scale:\n" + "\n".join(GROUP_REFERENCES.values()))
+        self.reference = _combo([(ref.short, ref.value) for ref in GROUP_REFERENCES],
+                                "What 0 dB means on the shared colour scale:\n"
+                                + "\n".join(ref.description for ref in GROUP_REFERENCES))
         self.time_mode = _combo([("common scale", "common"), ("stretched", "stretch")],
                                 "Common scale: every clip from 0 s, so tempo differences show.\n"
                                 "Stretched: every clip fills the same width.")

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QHBoxLayout, QScrollArea, QWidget
 
+from servis_gui.core.db_reference import DbReference
 from servis_gui.core.levels import group_mel_db, mfcc_levels
 from servis_gui.ui.compare_bars import ColourBars
 from servis_gui.ui.compare_canvas import MARGIN_PX, PREPARED_COLUMNS, GridCanvas, GridClip
@@ -19,8 +20,6 @@ MIN_COLUMN_PX = 140
 """Narrowest column: below it the grid scrolls sideways."""
 MIN_ROW_PX = 190
 """Lowest row (header and plots) in the "rows" layout: below it the grid scrolls down."""
-_REF_UNITS = {"group_max": "dB re loudest clip", "full_scale": "dB re full scale",
-              "clip_max": "dB re each clip's max"}
 
 
 @dataclass(frozen=True)
@@ -106,14 +105,14 @@ class CompareGrid(QWidget):
         """Build empty columns in the background of the event loop, one per turn."""
         self.canvas.prepare(n)
 
-    def show_clips(self, clips: list[GridClip], reference: str, by_rows: bool, stretch: bool) -> None:
+    def show_clips(self, clips: list[GridClip], reference: DbReference, by_rows: bool, stretch: bool) -> None:
         """Show ``clips``, reusing the columns already built.
 
         Parameters
         ----------
         clips : list of GridClip
-            Their features must use ``db_ref="full_scale"`` (see ``Session.group_params``).
-        reference : {"group_max", "full_scale", "clip_max"}
+            Their features must use ``DbReference.FULL_SCALE`` (see ``Session.group_params``).
+        reference : DbReference
             What 0 dB means on the shared mel colour scale.
         by_rows : bool
             One row per clip instead of one column per clip.
@@ -131,7 +130,7 @@ class CompareGrid(QWidget):
         self.mel_bar.setImageItem(self.mel_images)
         self.mfcc_bar.setImageItem(self.mfcc_images)
         self.mel_bar.setLevels(mel_lv)
-        self.mel_bar.getAxis("left").setLabel(_REF_UNITS[reference])
+        self.mel_bar.getAxis("left").setLabel(reference.unit)
         self.mfcc_bar.setLevels(mfcc_levels(*[c.analysis.features.mfcc for c in clips]))
         longest = max((1.0 if stretch else c.analysis.clip.duration) for c in clips)
         self.plots[0]["waveform"].setXRange(0.0, longest, padding=0.0)

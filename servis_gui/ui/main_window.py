@@ -354,8 +354,6 @@ class MainWindow(QMainWindow):
         method(*args)
 
     def _describe(self, analysis) -> str:
-        from servis_gui.core.params import DB_REF_LABELS
-
         clip, feats = analysis.clip, analysis.features
         record = self.library.catalogue.record_for(clip.identity.path)
         labels = [f"<b>{clip.name}</b>"]
@@ -364,7 +362,7 @@ class MainWindow(QMainWindow):
             text = f" · “{record.text}”" if record.text else ""
             labels.append(f"{record.emotion_text} · {record.speaker}{gender}{text}")
         details = [f"{clip.duration:.2f} s · {clip.sr} Hz · mel peak {feats.peak_db:.1f} dB re FS",
-                   DB_REF_LABELS[feats.params.db_ref]]
+                   feats.params.db_ref.description]
         if self.library.catalogue.is_demo(clip.identity.path):
             details.append("<i>synthetic demo voice</i>")
         return " &nbsp;|&nbsp; ".join(labels) + "<br>" + " &nbsp;|&nbsp; ".join(details)

@@ -74,7 +74,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
         width = len(feats.times) * feats.frame_seconds
         self._set_image(self.mel_image, self.mel_bar, feats.mel_db, mel_levels(feats), x0, width)
         self._set_image(self.mfcc_image, self.mfcc_bar, feats.mfcc, mfcc_levels(feats.mfcc), x0, width)
-        self.mel_bar.getAxis("left").setLabel(_db_label(feats.params.db_ref))
+        self.mel_bar.getAxis("left").setLabel(feats.params.db_ref.unit)
         set_mel_ticks(self.mel, feats.mel_hz)
         set_mfcc_ticks(self.mfcc, feats.mfcc.shape[0])
         for plot in self.plots:
@@ -196,11 +196,8 @@ class PaneStack(pg.GraphicsLayoutWidget):
             return head
         if plot is self.mel:
             band = int(np.clip(y, 0, len(feats.mel_hz) - 1))
-            value, unit = feats.mel_db[band, frame], _db_label(feats.params.db_ref)
+            value, unit = feats.mel_db[band, frame], feats.params.db_ref.unit
             return f"{head}   {feats.mel_hz[band]:.0f} Hz (mel band {band})   {value:.1f} {unit}"
         k = int(np.clip(y, 0, feats.mfcc.shape[0] - 1))
         return f"{head}   MFCC {k} = {feats.mfcc[k, frame]:.2f}"
 
-
-def _db_label(db_ref: str) -> str:
-    return "dB re clip max" if db_ref == "max" else "dB re full scale"

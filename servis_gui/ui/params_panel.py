@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
-from servis_gui.core.params import DB_REF_LABELS, FeatureParams
+from servis_gui.core.db_reference import CLIP_REFERENCES, DbReference
+from servis_gui.core.params import FeatureParams
 from servis_gui.settings import COLORMAPS
 
 SAMPLE_RATES = (None, 8000, 16000, 22050, 44100, 48000)
 FFT_SIZES = (256, 512, 1024, 2048, 4096, 8192)
 DEBOUNCE_MS = 150
-DB_REF_SHORT = {"max": "clip max (per clip)", "full_scale": "full scale (fixed)"}
 
 
 class ParamsPanel(QWidget):
@@ -30,9 +30,9 @@ class ParamsPanel(QWidget):
         self.fmax.setSpecialValueText("Nyquist (sr/2)")
         self.n_mfcc = _spin(2, 128, 1)
         self.top_db = _spin(20, 140, 10, " dB")
-        self.db_ref = _combo([(DB_REF_SHORT[key], key) for key in DB_REF_LABELS])
-        for index, key in enumerate(DB_REF_LABELS):
-            self.db_ref.setItemData(index, DB_REF_LABELS[key], Qt.ItemDataRole.ToolTipRole)
+        self.db_ref = _combo([(ref.short, ref.value) for ref in CLIP_REFERENCES])
+        for index, ref in enumerate(CLIP_REFERENCES):
+            self.db_ref.setItemData(index, ref.description, Qt.ItemDataRole.ToolTipRole)
         self.colormap = _combo([(name, name) for name in COLORMAPS])
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #ff8a65")
@@ -57,7 +57,7 @@ class ParamsPanel(QWidget):
         self.fmax.setValue(int(params.fmax or 0))
         self.n_mfcc.setValue(params.n_mfcc)
         self.top_db.setValue(int(params.top_db))
-        _select(self.db_ref, params.db_ref)
+        _select(self.db_ref, params.db_ref.value)
         for w in widgets:
             w.blockSignals(False)
 
@@ -70,7 +70,7 @@ class ParamsPanel(QWidget):
             n_mels=self.n_mels.value(),
             fmax=float(self.fmax.value()) or None,
             n_mfcc=self.n_mfcc.value(),
-            db_ref=self.db_ref.currentData(),
+            db_ref=DbReference(self.db_ref.currentData()),
             top_db=float(self.top_db.value()),
         )
 

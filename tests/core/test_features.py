@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from servis_gui.core.clip import Clip, FileIdentity
+from servis_gui.core.db_reference import DbReference
 from servis_gui.core.features import compute_features, full_scale_power
 from servis_gui.core.params import FeatureParams
 
@@ -63,11 +64,11 @@ def test_frame_k_is_centred_at_k_hop_over_sr(sr, hop):
 
 def test_full_scale_reference_keeps_loudness_differences():
     y = _speechlike(16000)
-    loud = compute_features(_clip(y, 16000), FeatureParams(db_ref="full_scale"))
-    quiet = compute_features(_clip(y * 0.1, 16000), FeatureParams(db_ref="full_scale"))
+    loud = compute_features(_clip(y, 16000), FeatureParams(db_ref=DbReference.FULL_SCALE))
+    quiet = compute_features(_clip(y * 0.1, 16000), FeatureParams(db_ref=DbReference.FULL_SCALE))
     assert loud.mel_db.max() - quiet.mel_db.max() == pytest.approx(20.0, abs=0.01)
     assert loud.peak_db - quiet.peak_db == pytest.approx(20.0, abs=0.01)
-    per_clip = [compute_features(_clip(s, 16000), FeatureParams(db_ref="max")) for s in (y, y * 0.1)]
+    per_clip = [compute_features(_clip(s, 16000), FeatureParams(db_ref=DbReference.CLIP_MAX)) for s in (y, y * 0.1)]
     assert per_clip[0].mel_db.max() == pytest.approx(0.0, abs=1e-4)
     assert per_clip[1].mel_db.max() == pytest.approx(0.0, abs=1e-4)
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from servis_gui.core.clip import Clip, FileIdentity
+from servis_gui.core.db_reference import DbReference
 from servis_gui.core.errors import FeatureError
 from servis_gui.core.features import compute_features
 from servis_gui.core.live import DB_FLOOR, RollingMel, level_meter, shift_in
@@ -39,7 +40,7 @@ def test_shift_in_scrolls_left_along_the_last_axis():
 
 @pytest.mark.parametrize("n_fft,hop", [(2048, 512), (512, 160), (400, 128)])
 def test_rolling_mel_in_random_chunks_equals_the_whole_signal_analysis(n_fft, hop):
-    params = FeatureParams(sr=SR, n_fft=n_fft, hop_length=hop, n_mels=40, db_ref="full_scale")
+    params = FeatureParams(sr=SR, n_fft=n_fft, hop_length=hop, n_mels=40, db_ref=DbReference.FULL_SCALE)
     rng = np.random.default_rng(0)
     signal = (0.1 * rng.standard_normal(SR) + _sine(440.0, amplitude=0.3)).astype(np.float32)
     rolling, start = RollingMel(params, SR, n_columns=1000), 0

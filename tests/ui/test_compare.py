@@ -6,9 +6,10 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
+from servis_gui.core.db_reference import DbReference
+from servis_gui.core.summary import summarise
 from tests.conftest import DEMO
 from tests.ui.conftest import choose_in_browser
-from servis_gui.core.summary import summarise
 
 SIX = ["angry", "happy", "fearful", "sad", "neutral", "disgust"]
 
@@ -39,10 +40,10 @@ def test_six_clips_share_one_mel_scale_and_loud_emotions_look_louder(grid_window
 def test_changing_the_db_reference_changes_levels_for_all(grid_window, qtbot):
     view = grid_window.compare
     before = _levels(view.grid.mel_images)[0]
-    view.reference.setCurrentIndex(view.reference.findData("full_scale"))
+    view.reference.setCurrentIndex(view.reference.findData(DbReference.FULL_SCALE.value))
     after = _levels(view.grid.mel_images)
     assert len(set(after)) == 1 and after[0] != before
-    view.reference.setCurrentIndex(view.reference.findData("clip_max"))
+    view.reference.setCurrentIndex(view.reference.findData(DbReference.CLIP_MAX.value))
     per_clip_max = [float(img.image.max()) for img in view.grid.mel_images]
     assert per_clip_max == pytest.approx([0.0] * 6, abs=1e-3)  # the seed's ref=np.max: loudness hidden
 

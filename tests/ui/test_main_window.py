@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from servis_gui.core.db_reference import DbReference
 from servis_gui.core.levels import mel_levels
 from tests.ui.conftest import demo_paths
 
@@ -72,8 +73,8 @@ def test_changing_parameters_recomputes_and_is_remembered(window, qtbot):
     assert window.panes.mel_image.image.shape[0] == 64
     assert window.settings.feature_params().n_mels == 64
     with qtbot.waitSignal(window.clip_drawn, timeout=10000):
-        panel.db_ref.setCurrentIndex(panel.db_ref.findData("full_scale"))
-    assert window.session.params.db_ref == "full_scale"
+        panel.db_ref.setCurrentIndex(panel.db_ref.findData(DbReference.FULL_SCALE.value))
+    assert window.session.params.db_ref == DbReference.FULL_SCALE
     assert "dB re full scale" in window.header.text() or "full scale" in window.header.text()
     assert window.panes.mel_bar.levels()[1] < 0
 

@@ -3,6 +3,7 @@
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from servis_gui.core.db_reference import DbReference
 from servis_gui.core.params import FeatureParams
 from servis_gui.settings import DEFAULT_PARAMS, Settings
 
@@ -11,7 +12,7 @@ def test_settings_survive_a_restart(tmp_path):
     path = str(tmp_path / "s.ini")
     first = Settings(QSettings(path, QSettings.Format.IniFormat))
     params = FeatureParams(sr=None, n_fft=1024, hop_length=256, n_mels=64, fmax=6000.0, n_mfcc=13,
-                           db_ref="full_scale", top_db=60.0)
+                           db_ref=DbReference.FULL_SCALE, top_db=60.0)
     first.set_feature_params(params)
     first.set_colormap("cividis")
     first.add_recent_file("/a.wav")
