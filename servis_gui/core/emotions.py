@@ -23,7 +23,7 @@ EXTRAS: tuple[str, ...] = ("boredom", "excited", "frustrated", "contempt", "othe
 UNKNOWN = "unknown"
 
 # Colour-blind-aware palette (Okabe-Ito based); warm colours for high-arousal emotions.
-COLOURS: dict[str, str] = {
+EMOTION_COLORS: dict[str, str] = {
     "neutral": "#9e9e9e",
     "calm": "#56b4e9",
     "happy": "#f0e442",
@@ -99,6 +99,6 @@ def canonical(label: str | None, unrecognised: str = UNKNOWN) -> str:
     return _SYNONYMS.get(key, unrecognised) if key else UNKNOWN
 
 
-def colour(emotion: str) -> str:
+def emotion_color(emotion: str) -> str:
     """Return the hex colour of a canonical emotion (white for anything unknown)."""
-    return COLOURS.get(emotion, COLOURS[UNKNOWN])
+    return EMOTION_COLORS.get(emotion, EMOTION_COLORS[UNKNOWN])

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from servis_gui.core.datasets.folders import CORPUS as FOLDERS
 from servis_gui.core.datasets.records import ClipRecord, ScanResult, plural
-from servis_gui.core.emotions import colour
+from servis_gui.core.emotions import emotion_color
 from servis_gui.core.datasets.filtering import (
     ClipFilter, emotion_rank, same_sentence, sentence_key, sentence_label,
 )
@@ -308,7 +308,7 @@ class DatasetBrowser(QWidget):
     def _refresh_counts(self) -> None:
         outcome = self.proxy.outcome
         self.filters.emotions.set_counts(outcome.facets)
-        chips = " &nbsp; ".join(f'<span style="color:{colour(e)}">■</span>&nbsp;{e}&nbsp;{outcome.visible[e]:,}'
+        chips = " &nbsp; ".join(f'<span style="color:{emotion_color(e)}">■</span>&nbsp;{e}&nbsp;{outcome.visible[e]:,}'
                                 for e in sorted(outcome.visible, key=emotion_rank) if outcome.visible[e])
         unreadable = self.model.unreadable_count()
         bad = f" &nbsp; ⚠ {unreadable:,} unreadable" if unreadable else ""

@@ -9,7 +9,7 @@ BARS_PX = 96
 BAR_PX = 14
 
 
-class ColourBars(pg.GraphicsView):
+class ColorBars(pg.GraphicsView):
     """One colour bar for every mel image and one for every MFCC image; never scrolled away.
 
     ``align`` places each bar's colour strip over a vertical span of this view, so the bars can

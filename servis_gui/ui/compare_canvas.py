@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSizeF, QTimer, Signal
 
-from servis_gui.core.emotions import colour
+from servis_gui.core.emotions import emotion_color
 from servis_gui.ui.plot_helpers import (
     CURSOR_PEN, PLAYHEAD_PEN, ROW_STRETCH, TimeViewBox, add_vline, band_plot, set_mel_ticks, set_mfcc_ticks,
 )
@@ -121,7 +121,7 @@ class GridCanvas(pg.GraphicsLayoutWidget):
         column.header.setText(_header_html(clip, i))
         feats, audio = clip.analysis.features, clip.analysis.clip
         column.curve.setData(np.arange(len(audio.samples)) * (scale / audio.sr), audio.samples)
-        column.curve.setPen(pg.mkPen(colour(clip.emotion), width=1))
+        column.curve.setPen(pg.mkPen(emotion_color(clip.emotion), width=1))
         x0, width = -0.5 * feats.frame_seconds * scale, len(feats.times) * feats.frame_seconds * scale
         for image, data in ((column.mel_image, mel_db), (column.mfcc_image, feats.mfcc)):
             image.setImage(np.ascontiguousarray(data, dtype=np.float32), autoLevels=False)
@@ -191,7 +191,7 @@ def _set_visible(column: Column, visible: bool) -> None:
 
 
 def _header_html(clip: GridClip, i: int) -> str:
-    chip = f"<span style='color:{colour(clip.emotion)}; font-size:14pt'>■</span>"
+    chip = f"<span style='color:{emotion_color(clip.emotion)}; font-size:14pt'>■</span>"
     key = f"[{i + 1}] " if i < 9 else ""
     title = clip.title if len(clip.title) <= HEADER_CHARS else clip.title[: HEADER_CHARS - 1] + "…"
     return f"{chip} <b>{key}{clip.emotion}</b><br><span style='font-size:8pt'>{title}</span>"

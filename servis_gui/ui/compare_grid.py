@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsScene, QHBoxLayout, QScrollArea, 
 
 from servis_gui.core.db_reference import DbReference
 from servis_gui.core.levels import group_mel_db, mfcc_levels
-from servis_gui.ui.compare_bars import ColourBars
+from servis_gui.ui.compare_bars import ColorBars
 from servis_gui.ui.compare_canvas import MARGIN_PX, PREPARED_COLUMNS, GridCanvas, GridClip
 from servis_gui.ui.plot_helpers import MFCC_COLORMAP
 
@@ -53,25 +53,25 @@ class CompareGrid(QWidget):
         self.canvas = GridCanvas()
         self.scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         self.scroll.setWidget(self.canvas)
-        self.colour_bars = ColourBars(colormap, MFCC_COLORMAP)
+        self.color_bars = ColorBars(colormap, MFCC_COLORMAP)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.scroll, 1)
-        layout.addWidget(self.colour_bars)
+        layout.addWidget(self.color_bars)
         self.canvas.header_clicked.connect(self.header_clicked)
         self.canvas.sigDeviceRangeChanged.connect(self._on_canvas_resized)
-        self.colour_bars.sigDeviceRangeChanged.connect(self._on_canvas_resized)
+        self.color_bars.sigDeviceRangeChanged.connect(self._on_canvas_resized)
 
     # -- public ------------------------------------------------------------------------------
 
     @property
     def mel_bar(self) -> pg.ColorBarItem:
-        return self.colour_bars.mel_bar
+        return self.color_bars.mel_bar
 
     @property
     def mfcc_bar(self) -> pg.ColorBarItem:
-        return self.colour_bars.mfcc_bar
+        return self.color_bars.mfcc_bar
 
     @property
     def by_rows(self) -> bool:
@@ -148,19 +148,19 @@ class CompareGrid(QWidget):
         """Line the colour bars up with the first clip's mel and MFCC plots (in columns)."""
         self.canvas.ci.layout.activate()
         if self.by_rows or not self.clips:
-            half = self.colour_bars.height() / 2
+            half = self.color_bars.height() / 2
             spans = [(8.0, half - 8.0), (half + 8.0, 2 * half - 8.0)]
         else:
             spans = [self._span(self.plots[0][name].getViewBox()) for name in ("mel", "mfcc")]
-        self.colour_bars.align(spans)
+        self.color_bars.align(spans)
 
     def figure_parts(self) -> list[FigurePart]:
         """What an exported figure shows: every clip (scrolled into view or not) and the bars."""
         self.align_bars()
-        top = self.colour_bars.mapTo(self, QPointF(0, 0)).y() - self.canvas.mapTo(self, QPointF(0, 0)).y()
-        bars = QRectF(0, 0, self.colour_bars.width(), self.colour_bars.height())
+        top = self.color_bars.mapTo(self, QPointF(0, 0)).y() - self.canvas.mapTo(self, QPointF(0, 0)).y()
+        bars = QRectF(0, 0, self.color_bars.width(), self.color_bars.height())
         return [FigurePart(self.canvas.scene(), self.canvas.ci.sceneBoundingRect(), QPointF(0, 0)),
-                FigurePart(self.colour_bars.scene(), bars, QPointF(self.canvas.width(), top))]
+                FigurePart(self.color_bars.scene(), bars, QPointF(self.canvas.width(), top))]
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -176,7 +176,7 @@ class CompareGrid(QWidget):
     def _span(self, view: pg.ViewBox) -> tuple[float, float]:
         """The vertical extent of ``view`` in the colour bars' pixels."""
         rect = self.canvas.viewportTransform().mapRect(view.sceneBoundingRect())
-        top = self.colour_bars.mapFrom(self, self.canvas.viewport().mapTo(self, rect.topLeft())).y()
+        top = self.color_bars.mapFrom(self, self.canvas.viewport().mapTo(self, rect.topLeft())).y()
         return float(top), float(top + rect.height())
 
     def _x_of(self, i: int, t: float) -> float:

@@ -71,7 +71,7 @@ def test_both_colour_bars_are_visible_at_either_end_of_the_scroll(shown, qtbot, 
     bar = grid.scroll.horizontalScrollBar()
     bar.setValue(getattr(bar, end)())
     qtbot.wait(10)
-    bars = grid.colour_bars
+    bars = grid.color_bars
     shown_region = bars.viewport().visibleRegion()  # the view's viewport is what paints
     assert not shown_region.isEmpty()
     for colour_bar, name in ((grid.mel_bar, "mel"), (grid.mfcc_bar, "mfcc")):
@@ -153,7 +153,7 @@ def test_png_export_draws_every_second_equally_wide(window, qtbot, tmp_path):
 
     grid = open_group(window, qtbot, EIGHT)
     figure = figure_rect(grid)
-    assert figure.width() >= grid.canvas.ci.sceneBoundingRect().width() + grid.colour_bars.width()
+    assert figure.width() >= grid.canvas.ci.sceneBoundingRect().width() + grid.color_bars.width()
     image = export_png(grid, tmp_path / "grid.png", round(figure.width() * 2), round(figure.height() * 2))
     spans = image_spans(grid, rgb(image), 2.0, QPointF(0, 0))
     assert len(spans) == 8

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
-from servis_gui.core.emotions import colour
+from servis_gui.core.emotions import emotion_color
 from tests.ui.test_compare_layout import EIGHT, figure_rect, image_spans, open_group, rgb
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -62,9 +62,9 @@ def exported(window, qtbot, tmp_path):
 def test_svg_curves_are_strokes_not_fills(exported):
     grid, tree, _rendered, _png = exported
     parents = {child: parent for parent in tree.iter() for child in parent}
-    curve_colours = {colour(clip.emotion).lower() for clip in grid.clips}
+    curve_colors = {emotion_color(clip.emotion).lower() for clip in grid.clips}
     curves = [el for el in tree.iter() if el.tag in (f"{SVG}path", f"{SVG}polyline")
-              and (inherited(el, parents, "stroke") or "").lower() in curve_colours]
+              and (inherited(el, parents, "stroke") or "").lower() in curve_colors]
     assert len(curves) >= len(grid.clips)
     for curve in curves:
         assert inherited(curve, parents, "fill") == "none"
@@ -87,6 +87,6 @@ def test_rendered_svg_has_the_png_layout_and_thin_waveforms(exported):
         view = plots["waveform"].getViewBox().sceneBoundingRect()
         box = pixels[round(view.top() * SCALE): round(view.bottom() * SCALE),
                      round(view.left() * SCALE): round(view.right() * SCALE)]
-        ink = np.array([int(colour(clip.emotion)[k:k + 2], 16) for k in (1, 3, 5)])
+        ink = np.array([int(emotion_color(clip.emotion)[k:k + 2], 16) for k in (1, 3, 5)])
         curve_share = (np.abs(box - ink).sum(axis=2) < 90).mean()
         assert 0.001 < curve_share < (0.12 if clip.emotion in ("sad", "calm") else 0.3), clip.emotion
