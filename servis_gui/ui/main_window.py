@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 
@@ -13,12 +12,12 @@ from PySide6.QtWidgets import (
 
 from servis_gui.core.file_access import display_name, resolve_path
 from servis_gui.settings import Settings
+from servis_gui.ui.clip_header import ClipHeader
 from servis_gui.ui.menus import build_menus
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 820)
 FRAME_ALLOWANCE = (16, 48)
-HEADER_LINES = 3
 WIDE_SCREEN_PX = 1280
 """Narrower screens (in Qt's logical pixels) get every dock in one column at the left."""
 """Room left on the screen for the window manager's frame and title bar."""
@@ -63,7 +62,7 @@ class MainWindow(QMainWindow):
     def _build_shell(self) -> None:
         from servis_gui.ui.message_bar import MessageBar
 
-        self.header = _clip_header()
+        self.header = ClipHeader()
         self.messages = MessageBar()
         self._central = QVBoxLayout()
         self._central.setContentsMargins(4, 4, 4, 4)
@@ -98,6 +97,7 @@ class MainWindow(QMainWindow):
         self.session = Session(self.settings.feature_params())
         self.session.load_failed.connect(self._on_load_failed)
         self.library = Library(self.settings, self.settings.recordings_dir(), self)
+        self.header.catalogue = self.library.catalogue
         files = [resolve_path(p) for p in self._initial_paths]
         first = (files or [self.library.first_demo_path()])[0]
         if first:
@@ -279,8 +279,7 @@ class MainWindow(QMainWindow):
             self.messages.clear()
         path = analysis.clip.identity.path
         self.pane_area.setCurrentWidget(self.panes)
-        self.header.setText(self._describe(analysis))
-        self.header.setToolTip(self.header.text())
+        self.header.show_clip(analysis)
         self.setWindowTitle(f"{analysis.clip.name} - SERVIS")
         if self.library.browser.select_path(path) and not self._started:
             # The first clip is a row of the table: Up/Down browse from it at once. (Not before: a
@@ -307,13 +306,7 @@ class MainWindow(QMainWindow):
             action = ("Open the audio anyway", lambda: self.session.open_clip(path, recover_unfinished=True))
         self.messages.show_message(message, "error", details=error.details, action=action)
         shown = self.session.analysis
-        failed = f"<b>{html.escape(display_name(path))}</b> could not be opened"
-        if shown is None:
-            self.header.setText(f"{failed}.<br>Open another file (Ctrl+O) or pick a clip in the dataset.")
-        else:
-            self.header.setText(f"{failed}; still showing <b>{html.escape(shown.clip.name)}</b>.<br>"
-                                + self._describe(shown).split("<br>", 1)[1])
-        self.header.setToolTip(message)
+        self.header.show_failure(path, message, shown)
         if shown is not None and self.library is not None:
             self.library.browser.select_path(shown.clip.identity.path)
 
@@ -352,20 +345,6 @@ class MainWindow(QMainWindow):
         self.record_dock.show()
         self.record_dock.raise_()
         method(*args)
-
-    def _describe(self, analysis) -> str:
-        clip, feats = analysis.clip, analysis.features
-        record = self.library.catalogue.record_for(clip.identity.path)
-        labels = [f"<b>{clip.name}</b>"]
-        if record is not None:
-            gender = f" ({record.gender})" if record.gender else ""
-            text = f" · “{record.text}”" if record.text else ""
-            labels.append(f"{record.emotion_text} · {record.speaker}{gender}{text}")
-        details = [f"{clip.duration:.2f} s · {clip.sr} Hz · mel peak {feats.peak_db:.1f} dB re FS",
-                   feats.params.db_ref.description]
-        if self.library.catalogue.is_demo(clip.identity.path):
-            details.append("<i>synthetic demo voice</i>")
-        return " &nbsp;|&nbsp; ".join(labels) + "<br>" + " &nbsp;|&nbsp; ".join(details)
 
     def _fill_recent_menus(self) -> None:
         for key, items, slot in (
@@ -409,21 +388,3 @@ def _no_clip_label() -> QLabel:
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setWordWrap(True)
     return label
-
-
-def _clip_header() -> QLabel:
-    """The two-line clip description above the panes.
-
-    Its height never changes: a header that took one line for one clip and two for the next moved
-    the panes and made every switch repaint and re-layout the whole stack. Its two lines wrap into
-    a third on a narrow window (a laptop screen) instead of being cut; the tooltip has all of it.
-    """
-    from PySide6.QtWidgets import QSizePolicy
-
-    header = QLabel("Loading SERVIS…")
-    header.setTextFormat(Qt.TextFormat.RichText)
-    header.setWordWrap(True)
-    header.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-    header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    header.setFixedHeight(HEADER_LINES * header.fontMetrics().lineSpacing() + 6)
-    return header
