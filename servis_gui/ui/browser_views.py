@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QGridLayout, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QGridLayout, QHBoxLayout, QHeaderView, QTableView, QWidget
 
 from servis_gui.core.datasets.filtering import emotion_rank
 from servis_gui.core.datasets.records import ClipRecord
@@ -101,3 +101,13 @@ class EmotionChecks(QWidget):
         """Return the ticked emotions, or None when all are ticked (no restriction)."""
         ticked = frozenset(e for e, box in self.boxes.items() if box.isChecked())
         return None if len(ticked) == len(self.boxes) else ticked
+
+
+def side_by_side(*widgets: QWidget) -> QWidget:
+    """Lay ``widgets`` out side by side in a margin-less row; the first one stretches."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for i, widget in enumerate(widgets):
+        layout.addWidget(widget, 1 if i == 0 else 0)
+    return row
