@@ -6,7 +6,7 @@
 #
 # Whatever is played into the sink "vmic_sink" (paplay -d vmic_sink, or sounddevice through ALSA "pulse")
 # comes out of the source "vmic", which is the daemon's default source (the "microphone").
-# Recipe and measurements: /work/shared/AUDIO_NOTES.md. Needs pulseaudio, pulseaudio-utils
+# Recipe and measurements: docs/ARCHITECTURE.md ("Facts the build depends on"). Needs pulseaudio, pulseaudio-utils
 # (and libasound2-plugins for PortAudio/sounddevice to reach it through ALSA).
 # Works as root: the daemon runs in user mode (--system=no); PulseAudio only warns about root then.
 set -euo pipefail

@@ -34,3 +34,20 @@ def test_qt_core_services_load_no_widgets(module):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(out.stdout.split())
     assert not loaded & {"PySide6.QtWidgets", "pyqtgraph"}
+
+
+GENERATED = (".venv/", "dist/", "build/", "artifacts/", "/tmp/", "~")
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/ARCHITECTURE.md", "build.spec", "scripts/virtual_mic.sh"])
+def test_every_file_the_documents_name_exists(document):
+    import re
+
+    text = (REPO / document).read_text()
+    named = set(re.findall(r"`([\w./-]+\.(?:py|sh|md|spec|toml|txt))\b", text))
+    named |= set(re.findall(r"\b((?:docs|scripts|servis_gui|tests|bench|resources)/[\w./-]*\w)", text))
+    known = {p.name for d in ("servis_gui", "scripts", "tests", "bench") for p in (REPO / d).rglob("*")}
+    missing = sorted(n for n in named if not n.startswith(GENERATED) and not (REPO / n).exists()
+                     and not (REPO / "servis_gui" / n).exists()
+                     and not ("/" not in n and n in known))
+    assert not missing, f"{document} names files that do not exist: {missing}"

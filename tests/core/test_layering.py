@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md: core imports no Qt and no sounddevice; start-up avoids librosa."""
+"""The layers of docs/ARCHITECTURE.md: core imports no Qt and no sounddevice; start-up avoids librosa."""
 
 import subprocess
 import sys
