@@ -83,7 +83,9 @@ class MainWindow(QMainWindow):
         width = min(DEFAULT_SIZE[0], screen.width() - FRAME_ALLOWANCE[0])
         height = min(DEFAULT_SIZE[1], screen.height() - FRAME_ALLOWANCE[1])
         self.resize(width, height)
-        self.move(screen.x() + (screen.width() - width) // 2, screen.y() + (screen.height() - height) // 2)
+        # move() places the frame: centre the window with its title bar and borders.
+        self.move(screen.x() + (screen.width() - width - FRAME_ALLOWANCE[0]) // 2,
+                  screen.y() + (screen.height() - height - FRAME_ALLOWANCE[1]) // 2)
 
     def finish_setup(self) -> None:
         """Open the first clip, then import pyqtgraph and build panes and docks meanwhile.
