@@ -18,7 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from offscreen import desktop_platform  # noqa: E402
+
+os.environ.setdefault("QT_QPA_PLATFORM", desktop_platform())
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as servis_gui.app.main sets it
 
 import numpy as np  # noqa: E402

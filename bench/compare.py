@@ -14,11 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-from clip_switch import _idle, bench_window, switch_ms, wait_for  # noqa: E402
+from clip_switch import _idle, bench_window, switch_ms, wait_for  # noqa: E402  (sets the offscreen screen)
 
 
 def open_grid_ms(window, paths: list[str]) -> float:

@@ -57,10 +57,12 @@ def launch(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
 
 def main(runs: int = 5) -> None:
     env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    env["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="empty-numba-cache-")
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from clip_switch import three_second_clips
+    from offscreen import desktop_platform
+
+    env.setdefault("QT_QPA_PLATFORM", desktop_platform())
+    env["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="empty-numba-cache-")
 
     clip = three_second_clips(Path(tempfile.mkdtemp(prefix="servis-bench-")))[0]
     servis = [sys.executable, "-m", "servis_gui", "--timings", clip]

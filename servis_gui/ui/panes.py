@@ -38,9 +38,8 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.mel = self._add_plot(1, "Frequency (Hz)")
         self.mfcc = self._add_plot(2, "MFCC")
         self.mfcc.setLabel("bottom", "Time", units="s")
-        for plot in (self.wave, self.mel):  # one time scale, under the MFCC: more height for the images
-            plot.getAxis("bottom").setStyle(showValues=False)
-            plot.getAxis("bottom").setHeight(6)
+        for plot in (self.wave, self.mel):  # one time scale, under the MFCC: more height, less to paint
+            plot.hideAxis("bottom")
         for row, stretch in enumerate(ROW_STRETCH):
             self.ci.layout.setRowStretchFactor(row, stretch)
         self.curve = self.wave.plot(pen=pg.mkPen("#4fc3f7", width=1))

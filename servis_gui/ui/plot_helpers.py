@@ -55,6 +55,8 @@ class BandAxis(pg.AxisItem):
 
     def set_ticks(self, ticks: list[tuple[float, str]], steps: tuple[int, ...] = (1,)) -> None:
         """Offer ``(position, label)`` pairs, in increasing position; ``steps``: take every n-th."""
+        if (ticks, steps) == (self._ticks, self._steps):
+            return  # the next clip has the same bands: keep the drawn axis (a repaint costs ~1 ms)
         self._ticks, self._steps = ticks, steps
         self.picture = None
         self.update()
