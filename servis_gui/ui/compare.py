@@ -54,12 +54,10 @@ class CompareView(QWidget):
     # -- public ------------------------------------------------------------------------------
 
     def show_group(self, results: list[Analysis | str], records: list[object | None]) -> None:
-        """Show analysed clips (errors are reported, the rest shown); a record may be ``None``."""
-        failed = [r for r in results if isinstance(r, str)]
+        """Show the analysed clips; a result that is a message (a clip that failed) is left out,
+        the window reports it. A record may be ``None``."""
         self._entries = [(rec, res) for rec, res in zip(records, results) if not isinstance(res, str)][:MAX_CLIPS]
         self.redraw()
-        if failed:
-            self.message.emit(f"{len(failed)} clip(s) could not be compared: " + " ".join(failed))
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         """Shown the first time on a short window (a laptop at 200 %): the grid gets all the
