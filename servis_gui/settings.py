@@ -12,6 +12,7 @@ DEFAULT_PARAMS = FeatureParams()
 COLORMAPS: tuple[str, ...] = ("magma", "viridis", "inferno", "cividis", "plasma")
 DEFAULT_COLORMAP = "magma"
 MAX_RECENT = 10
+COMPARE_OPTIONS = ("layout", "reference", "time")
 
 
 class Settings:
@@ -48,6 +49,16 @@ class Settings:
 
     def set_colormap(self, name: str) -> None:
         self._store.setValue("view/colormap", name)
+
+    def compare_options(self) -> dict[str, str]:
+        """The comparison grid's layout, dB reference and time mode as the user left them
+        (``{}`` at first: the grid's own defaults)."""
+        return {key: str(self._store.value(f"compare/{key}")) for key in COMPARE_OPTIONS
+                if self._store.value(f"compare/{key}") is not None}
+
+    def set_compare_option(self, key: str, value: str) -> None:
+        if key in COMPARE_OPTIONS:
+            self._store.setValue(f"compare/{key}", value)
 
     def recent_files(self) -> list[str]:
         """Audio files opened, most recent first."""

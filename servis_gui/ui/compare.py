@@ -17,6 +17,7 @@ from servis_gui.core.summary import summarise
 from servis_gui.ui.compare_export import export_data, export_figure, export_png, export_svg, figure_size
 from servis_gui.ui.compare_grid import CompareGrid, GridClip
 from servis_gui.session import Session
+from servis_gui.settings import Settings
 from servis_gui.core.analysis import Analysis
 
 MAX_CLIPS = 12
@@ -35,9 +36,9 @@ class CompareView(QWidget):
 
     message = Signal(str)
 
-    def __init__(self, session: Session, colormap: str = "magma") -> None:
+    def __init__(self, session: Session, settings: Settings, colormap: str = "magma") -> None:
         super().__init__()
-        self.session = session
+        self.session, self.settings = session, settings
         self.grid = CompareGrid(colormap)
         self.grid.setToolTip("Click a clip's header, or press 1-9, to play it")
         QTimer.singleShot(1000, self.grid.prepare)  # build the first columns while the user looks
@@ -85,6 +86,10 @@ class CompareView(QWidget):
 
     # -- building ----------------------------------------------------------------------------
 
+    def _options(self) -> dict[str, QComboBox]:
+        """The remembered options, by their settings key."""
+        return {"layout": self.layout_mode, "reference": self.reference, "time": self.time_mode}
+
     def _build_controls(self) -> None:
         self.layout_mode = _combo([("columns", "columns"), ("rows", "rows")],
                                   "One column per clip, or one row per clip")
@@ -94,6 +99,9 @@ class CompareView(QWidget):
         self.time_mode = _combo([("common scale", "common"), ("stretched", "stretch")],
                                 "Common scale: every clip from 0 s, so tempo differences show.\n"
                                 "Stretched: every clip fills the same width.")
+        for key, value in self.settings.compare_options().items():  # as the user left them
+            combo = self._options()[key]
+            combo.setCurrentIndex(max(0, combo.findData(value)))
         self.summary_button = QToolButton(text="Summary", checkable=True, checked=True,
                                           toolTip="Show the table of durations and levels under the grid")
         self.summary_button.toggled.connect(self.summary.setVisible)
@@ -131,8 +139,10 @@ class CompareView(QWidget):
         layout.addWidget(split, 1)
 
     def _connect(self) -> None:
-        for combo in (self.layout_mode, self.reference, self.time_mode):
+        for key, combo in self._options().items():
             combo.currentIndexChanged.connect(self.redraw)
+            combo.currentIndexChanged.connect(
+                lambda _i, key=key, combo=combo: self.settings.set_compare_option(key, combo.currentData()))
         self.grid.header_clicked.connect(self.play)
         self.session.group_playhead_moved.connect(self.grid.set_playhead)
         self.pin.toggled.connect(self.session.set_pinned)

@@ -133,7 +133,7 @@ class MainWindow(QMainWindow):
         self.pane_area.addWidget(_no_clip_label())
         self.pane_area.addWidget(self.panes)
         layout.addWidget(self.pane_area, 1)
-        self.compare = CompareView(self.session, self.settings.colormap())
+        self.compare = CompareView(self.session, self.settings, self.settings.colormap())
         self.tabs = QTabWidget()
         self.tabs.addTab(clip_page, "Clip")
         self.tabs.addTab(self.compare, "Compare")

@@ -133,3 +133,20 @@ def test_pinned_reference_stays_while_stepping_through_other_clips(grid_window, 
         qtbot.waitUntil(lambda name=name: len(view.grid.clips) == 2
                         and view.grid.clips[1].analysis.clip.name == name, timeout=10000)
         assert view.grid.clips[0].analysis.clip.identity.path == pinned
+
+
+def test_the_grid_options_are_remembered(grid_window, settings, qtbot):
+    from servis_gui.ui.main_window import MainWindow
+
+    view = grid_window.compare
+    view.reference.setCurrentIndex(view.reference.findData(DbReference.FULL_SCALE.value))
+    view.time_mode.setCurrentIndex(view.time_mode.findData("stretch"))
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.clip_drawn, timeout=30000):
+        again.show()
+        again.finish_setup()
+    assert again.compare.reference.currentData() == DbReference.FULL_SCALE.value
+    assert again.compare.time_mode.currentData() == "stretch"
+    assert again.compare.layout_mode.currentData() == "columns"
+    again.close()
