@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QSize
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from servis_gui.core.live import CLIP_DBFS, RollingMel, shift_in
@@ -12,6 +12,7 @@ from servis_gui.core.params import FeatureParams
 from servis_gui.ui.plot_helpers import band_plot, set_mel_ticks
 
 VIEW_SECONDS = 5.0
+SIZE_HINT = (260, 300)
 METER_FLOOR_DB = -60
 CLIP_STYLES = ("background: #333; color: #888;", "background: #d50000; color: white; font-weight: bold;")
 
@@ -61,6 +62,10 @@ class LiveView(pg.GraphicsLayoutWidget):
         self.rolling: RollingMel | None = None
         self._x = self._samples = np.zeros(0, dtype=np.float32)
         self.frames_drawn = 0
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """Modest: pyqtgraph's 640x550 made the Record dock take the panes' width when it opened."""
+        return QSize(SIZE_HINT[0], SIZE_HINT[1])
 
     def reset(self, params: FeatureParams, sr: int) -> None:
         """Start empty for a stream at ``sr`` Hz analysed with ``params``."""

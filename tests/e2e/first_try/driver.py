@@ -223,6 +223,7 @@ def scenario_record(t: Tester):
     yield from open_window(t)
     t.step("Ctrl+R")
     capture = t.window.capture.capture
+    before = global_visible(t.window.panes)
     t.key(Key.Key_R, CTRL, "Ctrl+R")
     started = yield t.until(lambda: capture.recording, 5, "recording")
     yield t.sleep(1500)
@@ -239,6 +240,10 @@ def scenario_record(t: Tester):
             {"panes_visible": rect_dict(panes), "central_visible": rect_dict(central), "share": round(share, 3),
              "record_dock": rect_dict(global_visible(t.window.record_dock))},
             "the panes keep >= 60 % of the central widget's height")
+    kept = panes.width() * panes.height() / max(1, before.width() * before.height())
+    t.check("panes_keep_their_area_while_recording", kept >= 0.6,
+            {"before": rect_dict(before), "after": rect_dict(panes), "kept": round(kept, 3)},
+            "the panes keep >= 60 % of the area they had before the Record panel opened")
     views = record_dock_views(t)
     t.check("live_view_visible", bool(views) and all(global_visible(v).height() >= 60 for v in views),
             [rect_dict(global_visible(v)) for v in views], "the live view is on the screen, >= 60 px high")

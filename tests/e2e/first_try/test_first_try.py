@@ -100,6 +100,7 @@ def test_ctrl_r_records_from_the_virtual_microphone_and_ctrl_r_stops(runs, confi
     require_vmic()
     report = runs(config, "record", mic="vmic")
     report.assert_ok(required=("ctrl_r_starts_recording", "panes_keep_room_while_recording",
+                               "panes_keep_their_area_while_recording",
                                "no_microphone_message_at_most_once", "ctrl_r_again_stops"))
 
 
