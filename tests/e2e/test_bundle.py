@@ -53,6 +53,7 @@ def test_bundle_builds_and_passes_self_test(tmp_path: Path, capsys: pytest.Captu
     assert exe.is_file() and os.access(exe, os.X_OK), f"no executable at {exe}"
     internal = bundle / "_internal"
     assert (internal / "servis_gui" / "resources" / "demo" / "manifest.csv").is_file(), "resources/ not bundled"
+    assert (internal / "LICENSE").is_file() and (internal / "THIRD_PARTY_NOTICES.md").is_file()
     if SYSTEM_PORTAUDIO.is_file():
         assert (internal / "libportaudio.so.2").is_file(), "libportaudio.so.2 not bundled"
     size = _size_mib(bundle)
