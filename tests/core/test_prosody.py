@@ -16,14 +16,13 @@ from servis_gui.core.params import FeatureParams
 from servis_gui.core.prosody import (
     PITCH_PRESETS,
     ClipTooShortError,
-    Measurements,
     NoVoiceError,
     PitchParams,
     SilentClipError,
     compute_prosody,
-    measurements,
     semitones,
 )
+from servis_gui.core.voice_report import Measurements, measurements
 
 SR = 16000
 HOP = 160
@@ -304,8 +303,9 @@ def test_params_are_validated():
     assert PitchParams().aligned_to(512, 16000).time_step == 0.032
 
 
-def test_importing_prosody_loads_no_parselmouth_and_no_qt():
-    code = "import sys, servis_gui.core.prosody; print(' '.join(sys.modules))"
+@pytest.mark.parametrize("module", ["servis_gui.core.prosody", "servis_gui.core.voice_report"])
+def test_importing_prosody_loads_no_parselmouth_and_no_qt(module):
+    code = f"import sys, {module}; print(' '.join(sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = {name.split(".")[0] for name in out.stdout.split()}
     assert not loaded & {"parselmouth", "PySide6", "pyqtgraph", "sounddevice", "librosa"}
