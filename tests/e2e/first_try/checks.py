@@ -5,6 +5,7 @@ the comparison grid at every scroll position."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -16,12 +17,12 @@ if str(REPO) not in sys.path:
 from PySide6.QtCore import QRect, Qt  # noqa: E402
 from PySide6.QtGui import QTextDocument  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
-    QApplication, QMainWindow, QScrollArea,
+    QApplication, QMainWindow, QMenu, QScrollArea,
     QWidget,
 )
 from tests.e2e.first_try.measure import (  # noqa: E402
     all_overlaps, area, describe_image, global_rect, global_visible, graphics_views, image_items, item_global, plain,
-    rect_dict, screen_of, view_of,
+    rect_dict, screen_of, view_of, visible_texts,
 )
 from tests.e2e.first_try.runner import Tester  # noqa: E402
 
@@ -220,3 +221,34 @@ def check_grid(t: Tester, n: int):
         if view is not None and view not in views:
             views.append(view)
     check_no_overlaps(t, views, "grid_tick_labels_do_not_overlap")
+
+
+def message_pieces(window, pattern: str) -> list[dict]:
+    rx = re.compile(pattern, re.I)
+    return [p for p in visible_texts(window) if rx.search(p["text"])]
+
+
+def record_dock_views(t: Tester) -> list:
+    dock = t.window.record_dock
+    return [v for v in graphics_views() if dock.isAncestorOf(v)]
+
+
+def names_in_header(text: str) -> list[str]:
+    return re.findall(r"[\w.-]+\.(?:wav|flac|ogg|mp3|opus|aiff?)", text, flags=re.I) + \
+        re.findall(r"\b[fm]\d_[a-z]+_[a-z]+\b", text)
+
+
+def menu_titled(window: QMainWindow, *words: str) -> QMenu | None:
+    def walk(menu):
+        for action in menu.actions():
+            sub = action.menu()
+            if sub is not None:
+                title = sub.title().replace("&", "").lower()
+                if all(w in title for w in words):
+                    return sub
+                found = walk(sub)
+                if found is not None:
+                    return found
+        return None
+
+    return walk(window.menuBar())

@@ -30,13 +30,14 @@ if str(REPO) not in sys.path:
 from PySide6.QtCore import QRect, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
-    QApplication, QMainWindow, QMenu,
+    QApplication,
 )
 from tests.e2e.first_try.checks import (  # noqa: E402
-    check_grid, check_header_not_cut, check_no_overlaps, check_panes_mel, check_window_fits, main_window, open_window,
+    check_grid, check_header_not_cut, check_no_overlaps, check_panes_mel, check_window_fits, main_window, menu_titled,
+    message_pieces, names_in_header, open_window, record_dock_views,
 )
 from tests.e2e.first_try.measure import (  # noqa: E402
-    axis_labels, curves_with_data, describe_image, global_visible, graphics_views, image_items, item_global, plain,
+    axis_labels, curves_with_data, describe_image, global_visible, image_items, item_global, plain,
     rect_dict, screen_of, visible_texts, widget_shown,
 )
 from tests.e2e.first_try.runner import Runner, Tester  # noqa: E402
@@ -208,16 +209,6 @@ def scenario_compare(t: Tester):
             "Ctrl+E in the search box still compares the sentence (not 'end of line')")
 
 
-def message_pieces(window, pattern: str) -> list[dict]:
-    rx = re.compile(pattern, re.I)
-    return [p for p in visible_texts(window) if rx.search(p["text"])]
-
-
-def record_dock_views(t: Tester) -> list:
-    dock = t.window.record_dock
-    return [v for v in graphics_views() if dock.isAncestorOf(v)]
-
-
 def scenario_record(t: Tester):
     """4. Ctrl+R with the virtual microphone: recording starts, the panes keep their room; Ctrl+R stops."""
     yield from open_window(t)
@@ -277,11 +268,6 @@ def scenario_record_nomic(t: Tester):
     del said
 
 
-def names_in_header(text: str) -> list[str]:
-    return re.findall(r"[\w.-]+\.(?:wav|flac|ogg|mp3|opus|aiff?)", text, flags=re.I) + \
-        re.findall(r"\b[fm]\d_[a-z]+_[a-z]+\b", text)
-
-
 def scenario_broken(t: Tester):
     """6. A broken file given at start: reported by name, nothing pretends to show a clip."""
     broken = Path(os.environ["FIRST_TRY_BROKEN"]).name
@@ -322,22 +308,6 @@ def scenario_broken(t: Tester):
                 {"drawn": drawn, "header": header, **data},
                 "if the panes show a clip, the header names that clip")
     t.facts["texts"] = visible_texts(t.window)
-
-
-def menu_titled(window: QMainWindow, *words: str) -> QMenu | None:
-    def walk(menu):
-        for action in menu.actions():
-            sub = action.menu()
-            if sub is not None:
-                title = sub.title().replace("&", "").lower()
-                if all(w in title for w in words):
-                    return sub
-                found = walk(sub)
-                if found is not None:
-                    return found
-        return None
-
-    return walk(window.menuBar())
 
 
 def scenario_many(t: Tester):
