@@ -1,5 +1,6 @@
-"""What every plot of SERVIS shares: the time-only view box, cursor and playhead lines, and the
-y axes of mel and MFCC images, whose labels thin out so they never overlap at any height."""
+"""What every plot of SERVIS shares: the time-only view box, cursor and playhead lines, the
+y axes of mel and MFCC images, whose labels thin out so they never overlap at any height, and the
+f0 contour (drawn the same way in the panes, the comparison grid and the live view)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 
 from servis_gui.core.mel import hz_to_mel
+from servis_gui.core.prosody import semitones
 
 MFCC_COLORMAP = "CET-D1A"
 ROW_STRETCH = (2, 3, 3)
@@ -19,6 +21,9 @@ TICK_GAP_PX = 2
 """Room between two tick labels, beyond the font's height."""
 CURSOR_PEN = pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DashLine)
 PLAYHEAD_PEN = pg.mkPen("#00e676", width=2)
+F0_PEN = pg.mkPen("#00e5ff", width=2)
+F0_UNITS = ("Hz", "st")
+"""How f0 is shown: Hz, or semitones re 100 Hz ("st")."""
 
 
 class TimeViewBox(pg.ViewBox):
@@ -83,12 +88,17 @@ def band_plot(layout: pg.GraphicsLayout, row: int, col: int, view_box: pg.ViewBo
     return layout.addPlot(row=row, col=col, viewBox=view_box, axisItems={"left": BandAxis()})
 
 
+def mel_row(hz: np.ndarray | float, mel_hz: np.ndarray) -> np.ndarray:
+    """The y position in a mel image (band ``i`` spans ``[i, i+1]``) where frequency ``hz`` lies:
+    interpolated on the mel scale between band centres ``mel_hz``. NaN stays NaN."""
+    hz = np.asarray(hz, dtype=np.float64)
+    rows = np.interp(hz_to_mel(np.nan_to_num(hz, nan=0.0)), hz_to_mel(mel_hz), np.arange(len(mel_hz)) + 0.5)
+    return np.where(np.isfinite(hz), rows, np.nan)
+
+
 def set_mel_ticks(plot: pg.PlotItem, mel_hz: np.ndarray) -> None:
     """Label a mel image's y axis (band index) in Hz, at the bands' true mel positions."""
-    index = np.arange(len(mel_hz)) + 0.5
-    mels = hz_to_mel(mel_hz)
-    ticks = [(float(np.interp(hz_to_mel(f), mels, index)), _hz_text(f))
-             for f in HZ_TICKS if mel_hz[0] <= f <= mel_hz[-1]]
+    ticks = [(float(mel_row(f, mel_hz)), _hz_text(f)) for f in HZ_TICKS if mel_hz[0] <= f <= mel_hz[-1]]
     plot.getAxis("left").set_ticks(ticks)
     plot.setYRange(0, len(mel_hz), padding=0)
 
@@ -97,6 +107,40 @@ def set_mfcc_ticks(plot: pg.PlotItem, n_mfcc: int) -> None:
     """Label an MFCC image's y axis with coefficient numbers (every 1st, 2nd, 4th... as room allows)."""
     plot.getAxis("left").set_ticks([(k + 0.5, str(k)) for k in range(n_mfcc)], MFCC_STEPS)
     plot.setYRange(0, n_mfcc, padding=0)
+
+
+def f0_curve(plot: pg.PlotItem, pen: pg.QtGui.QPen = F0_PEN) -> pg.PlotDataItem:
+    """An f0 contour in ``plot``, above images and below cursor lines; fill it with :func:`draw_f0`."""
+    curve = pg.PlotDataItem(pen=pen, connect="finite")
+    curve.setZValue(15)
+    plot.addItem(curve)
+    return curve
+
+
+def f0_in(f0_hz: np.ndarray, unit: str) -> np.ndarray:
+    """F0 in ``unit``: "Hz" as given, "st" semitones re 100 Hz (NaN stays NaN)."""
+    if unit not in F0_UNITS:
+        raise ValueError(f"unknown f0 unit {unit!r}")
+    return np.asarray(f0_hz, dtype=np.float64) if unit == "Hz" else semitones(f0_hz)
+
+
+def draw_f0(curve: pg.PlotDataItem, times: np.ndarray, f0_hz: np.ndarray, unit: str = "Hz",
+            mel_hz: np.ndarray | None = None) -> None:
+    """Draw an f0 contour with a gap at every unvoiced (NaN) frame, never a line down to 0.
+
+    Parameters
+    ----------
+    curve : pg.PlotDataItem
+        From :func:`f0_curve`.
+    times, f0_hz : np.ndarray
+        Frame times (s) and f0 in Hz, NaN where unvoiced.
+    unit : str
+        "Hz" or "st" (semitones re 100 Hz); ignored when ``mel_hz`` is given.
+    mel_hz : np.ndarray, optional
+        Band centres of a mel image: draw at the image row of each frequency (over the harmonic).
+    """
+    y = mel_row(f0_hz, mel_hz) if mel_hz is not None else f0_in(f0_hz, unit)
+    curve.setData(np.asarray(times, dtype=np.float64), y, connect="finite")
 
 
 def add_vline(plot: pg.PlotItem, pen: pg.QtGui.QPen) -> pg.InfiniteLine:
