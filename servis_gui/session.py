@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from servis_gui.analysis_jobs import FeatureCache, FeatureRequest, FeatureWorker
+from servis_gui.analysis_jobs import PROSODY_CHANNELS, FeatureCache, FeatureRequest, FeatureWorker, ProsodyRequest
 from servis_gui.core.analysis import Analysis
 from servis_gui.core.clip import FileIdentity
 from servis_gui.core.db_reference import DbReference
 from servis_gui.core.errors import ServisError
 from servis_gui.core.file_access import resolve_path
 from servis_gui.core.params import FeatureParams
+from servis_gui.core.prosody import DEFAULT_PITCH, PitchParams, Prosody
 from servis_gui.playback_control import PlaybackControl
 
 CLIP = -1
@@ -32,7 +33,11 @@ class Session(QObject):
         range follows as ``view_range_changed``)
     load_failed(path, error) : the request failed (a ``ServisError``); the previous clip stays shown
     group_ready(list) : a comparison group is analysed: ``(path, Analysis or error message)`` pairs
+    prosody_ready(Prosody) : pitch and intensity of the current clip (after ``analysis_ready``)
+    prosody_failed(str) : why the current clip has no prosody (too short, silent, Praat refused)
+    group_prosody_ready(list) : ``(path, Prosody or reason)`` for each clip of the comparison
     params_changed(FeatureParams)
+    pitch_params_changed(PitchParams)
     view_range_changed(t0, t1), cursor_moved(t), selection_changed(object)
     playhead_moved(object) : the panes' playhead (seconds, or None when nothing of the clip plays)
     group_playhead_moved(int, object) : comparison column ``i``'s playhead (-1, None: none plays)
@@ -43,7 +48,11 @@ class Session(QObject):
     analysis_ready = Signal(object)
     load_failed = Signal(str, object)
     group_ready = Signal(object)
+    prosody_ready = Signal(object)
+    prosody_failed = Signal(str)
+    group_prosody_ready = Signal(object)
     params_changed = Signal(object)
+    pitch_params_changed = Signal(object)
     view_range_changed = Signal(float, float)
     cursor_moved = Signal(float)
     selection_changed = Signal(object)
@@ -51,20 +60,25 @@ class Session(QObject):
     group_playhead_moved = Signal(int, object)
     playback_unavailable = Signal(str)
 
-    def __init__(self, params: FeatureParams, worker: FeatureWorker | None = None) -> None:
+    def __init__(self, params: FeatureParams, worker: FeatureWorker | None = None,
+                 pitch: PitchParams = DEFAULT_PITCH) -> None:
         super().__init__()
         self._params = params
+        self._pitch = pitch
         self._worker = worker or FeatureWorker(self)
         self._worker.finished.connect(self._on_worker_finished)
         self._worker.failed.connect(self._on_worker_failed)
+        self._worker.prosody_finished.connect(self._on_prosody_finished)
         self._cache = FeatureCache()
         self._token = 0
+        self._prosody_token = 0
         self._path: str | None = None
         self._recover = False
         self._play_on_show: str | None = None
-        self._group = _Group(0, (), {})
+        self._group = _Group(0, (), {}, {})
         self._pinned = False
         self.analysis: Analysis | None = None
+        self.prosody: Prosody | None = None
         self.view_range: tuple[float, float] = (0.0, 1.0)
         self.selection: tuple[float, float] | None = None
         self.playhead: float | None = None
@@ -77,6 +91,15 @@ class Session(QObject):
     @property
     def params(self) -> FeatureParams:
         return self._params
+
+    @property
+    def pitch_params(self) -> PitchParams:
+        """Pitch floor, ceiling and method as the user set them (the time step follows each clip's hop)."""
+        return self._pitch
+
+    def pitch_params_for(self, analysis: Analysis) -> PitchParams:
+        """The pitch settings ``analysis`` is tracked with: one pitch frame per spectral frame."""
+        return self._pitch.aligned_to(analysis.features.params.hop_length, analysis.clip.sr)
 
     @property
     def path(self) -> str | None:
@@ -108,7 +131,7 @@ class Session(QObject):
     def open_group(self, paths: list[str]) -> None:
         """Analyse several clips for comparison (with a fixed dB reference, so they can share one
         colour scale); ``group_ready`` follows once every clip has a result or an error."""
-        group = _Group(self._group.token + 1, tuple(str(p) for p in paths), {})
+        group = _Group(self._group.token + 1, tuple(str(p) for p in paths), {}, {})
         self._group = group
         if self.playing_source not in (None, CLIP):
             self.player.stop()  # a column of the previous comparison
@@ -148,6 +171,17 @@ class Session(QObject):
             self._request()
         if self._group.paths:
             self.open_group(list(self._group.paths))
+
+    def set_pitch_params(self, pitch: PitchParams) -> None:
+        """Track pitch with other settings: the clip's and the comparison's prosody follow."""
+        if pitch == self._pitch:
+            return
+        self._pitch = pitch
+        self.pitch_params_changed.emit(pitch)
+        if self.analysis is not None:
+            self._request_prosody()
+        if self._group.paths and all(p in self._group.results for p in self._group.paths):
+            self._request_group_prosody()
 
     def set_view_range(self, t0: float, t1: float) -> None:
         if (t0, t1) != self.view_range:
@@ -232,6 +266,7 @@ class Session(QObject):
         self.analysis_ready.emit(analysis)
         if new_clip:
             self.set_view_range(0.0, analysis.clip.duration)
+        self._request_prosody()
         if self._play_on_show == analysis.clip.identity.path:
             self._play_on_show = None
             self.toggle_play()
@@ -242,6 +277,61 @@ class Session(QObject):
             self._on_group_result(request, analysis)
         elif request.token == self._token:  # else: a clip the user has already left
             self._show(analysis)
+
+    def _request_prosody(self) -> None:
+        """Prosody of the shown clip: from the cache at once, else on the panes' lane after the features."""
+        analysis = self.analysis
+        pitch = self.pitch_params_for(analysis)
+        self.prosody = self._cache.get((analysis.clip.identity, pitch))
+        if self.prosody is not None:
+            self.prosody_ready.emit(self.prosody)
+        else:
+            self._prosody_token += 1
+            self._worker.submit_prosody(ProsodyRequest(self._prosody_token, analysis.clip, pitch))
+
+    def _request_group_prosody(self) -> None:
+        group = self._group
+        group.prosody.clear()
+        for path, result in group.results.items():
+            if isinstance(result, str):
+                group.prosody[path] = result
+                continue
+            pitch = self.pitch_params_for(result)
+            cached = self._cache.get((result.clip.identity, pitch))
+            if cached is not None:
+                group.prosody[path] = cached
+            else:
+                self._worker.submit_prosody(ProsodyRequest(group.token, result.clip, pitch, PROSODY_CHANNELS["group"]))
+        self._emit_group_prosody_if_complete()
+
+    def _on_prosody_finished(self, request: ProsodyRequest, outcome: Prosody | ServisError) -> None:
+        if isinstance(outcome, Prosody):
+            self._cache.put((request.clip.identity, request.params), outcome)
+        if request.channel == PROSODY_CHANNELS["group"]:
+            self._on_group_prosody(request, outcome)
+            return
+        current = self.analysis
+        if current is None or request.clip is not current.clip or request.params != self.pitch_params_for(current):
+            return  # a clip or setting the user has already left
+        if isinstance(outcome, Prosody):
+            self.prosody = outcome
+            self.prosody_ready.emit(outcome)
+        else:
+            self.prosody_failed.emit(str(outcome))
+
+    def _on_group_prosody(self, request: ProsodyRequest, outcome: Prosody | ServisError) -> None:
+        group = self._group
+        if request.token != group.token:
+            return
+        for path, result in group.results.items():
+            if not isinstance(result, str) and result.clip is request.clip:
+                group.prosody[path] = outcome if isinstance(outcome, Prosody) else str(outcome)
+        self._emit_group_prosody_if_complete()
+
+    def _emit_group_prosody_if_complete(self) -> None:
+        group = self._group
+        if group.paths and all(p in group.prosody for p in group.paths):
+            self.group_prosody_ready.emit([(p, group.prosody[p]) for p in group.paths])
 
     def _on_worker_failed(self, request: FeatureRequest, error: ServisError) -> None:
         if request.channel == "group":
@@ -262,15 +352,17 @@ class Session(QObject):
         group = self._group
         if group.paths and all(p in group.results for p in group.paths):
             self.group_ready.emit([(p, group.results[p]) for p in group.paths])
+            self._request_group_prosody()
 
 
 @dataclass
 class _Group:
-    """The comparison group being analysed: its generation token, paths and results so far."""
+    """The comparison group being analysed: its generation token, paths, results and prosody so far."""
 
     token: int
     paths: tuple[str, ...]
     results: dict[str, Analysis | str]
+    prosody: dict[str, Prosody | str]
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -142,6 +142,11 @@ class Prosody:
     params: PitchParams
 
     @property
+    def nbytes(self) -> int:
+        """Memory held by its arrays (what a cache counts)."""
+        return sum(a.nbytes for a in (self.times, self.f0_hz, self.voiced, self.intensity_db))
+
+    @property
     def f0_semitones(self) -> np.ndarray:
         """F0 in semitones re 100 Hz (NaN where unvoiced)."""
         return semitones(self.f0_hz)
