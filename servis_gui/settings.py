@@ -12,7 +12,7 @@ DEFAULT_PARAMS = FeatureParams()
 COLORMAPS: tuple[str, ...] = ("magma", "viridis", "inferno", "cividis", "plasma")
 DEFAULT_COLORMAP = "magma"
 MAX_RECENT = 10
-COMPARE_OPTIONS = ("layout", "reference", "time")
+COMPARE_OPTIONS = ("layout", "reference", "time", "f0")
 
 
 class Settings:
