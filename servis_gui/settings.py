@@ -7,10 +7,12 @@ from dataclasses import asdict, fields
 from PySide6.QtCore import QByteArray, QSettings
 
 from servis_gui.core.params import FeatureParams
+from servis_gui.core.prosody import DEFAULT_PITCH, F0_UNITS, PitchParams
 
 DEFAULT_PARAMS = FeatureParams()
 COLORMAPS: tuple[str, ...] = ("magma", "viridis", "inferno", "cividis", "plasma")
 DEFAULT_COLORMAP = "magma"
+DEFAULT_F0_UNIT = "Hz"
 MAX_RECENT = 10
 COMPARE_OPTIONS = ("layout", "reference", "time", "f0")
 
@@ -42,6 +44,35 @@ class Settings:
     def set_feature_params(self, params: FeatureParams) -> None:
         for name, value in asdict(params).items():
             self._store.setValue(f"analysis/{name}", "" if value is None else value)
+
+    def pitch_params(self) -> PitchParams:
+        """The last pitch floor, ceiling and method, or the defaults where a stored value is unusable."""
+        values = {name: _coerce(self._store.value(f"pitch/{name}", getattr(DEFAULT_PITCH, name)),
+                                getattr(DEFAULT_PITCH, name), name)
+                  for name in ("floor_hz", "ceiling_hz", "method")}
+        try:
+            return DEFAULT_PITCH.with_changes(**values)
+        except ValueError:
+            return DEFAULT_PITCH
+
+    def set_pitch_params(self, pitch: PitchParams) -> None:
+        for name in ("floor_hz", "ceiling_hz", "method"):
+            self._store.setValue(f"pitch/{name}", getattr(pitch, name))
+
+    def f0_unit(self) -> str:
+        """How f0 is shown: "Hz" or "st" (semitones re 100 Hz)."""
+        value = str(self._store.value("view/f0_unit", DEFAULT_F0_UNIT))
+        return value if value in F0_UNITS else DEFAULT_F0_UNIT
+
+    def set_f0_unit(self, unit: str) -> None:
+        self._store.setValue("view/f0_unit", unit)
+
+    def prosody_pane(self) -> bool:
+        """Is the Prosody pane (f0 and intensity under the waveform) shown? Yes at first."""
+        return str(self._store.value("view/prosody_pane", True)).lower() == "true"
+
+    def set_prosody_pane(self, shown: bool) -> None:
+        self._store.setValue("view/prosody_pane", shown)
 
     def colormap(self) -> str:
         value = str(self._store.value("view/colormap", DEFAULT_COLORMAP))

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 METHODS = ("ac", "cc")
 """Praat's pitch trackers: autocorrelation (``To Pitch (ac)``) and cross-correlation (``To Pitch (cc)``)."""
 
+F0_UNITS = ("Hz", "st")
+"""How f0 is shown: Hz, or semitones re 100 Hz ("st")."""
+
 INTENSITY_WINDOW_PERIODS = 6.4
 """Praat's intensity window is 6.4 periods of the minimum pitch long: the shortest clip it accepts."""
 

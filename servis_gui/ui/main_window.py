@@ -13,19 +13,15 @@ from PySide6.QtWidgets import (
 from servis_gui.core.file_access import display_name, resolve_path
 from servis_gui.settings import Settings
 from servis_gui.ui.clip_header import ClipHeader
-from servis_gui.ui.menus import build_menus
+from servis_gui.ui.menus import HELP, build_menus, fill_recent_menus
 
 log = logging.getLogger(__name__)
 DEFAULT_SIZE = (1280, 820)
 FRAME_ALLOWANCE = (16, 48)
+"""Room left on the screen for the window manager's frame and title bar."""
 WIDE_SCREEN_PX = 1280
 """Narrower screens (in Qt's logical pixels) get every dock in one column at the left."""
-"""Room left on the screen for the window manager's frame and title bar."""
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.opus *.mp3 *.aiff *.aif *.au *.caf *.w64);;All files (*)"
-HELP = ("Wheel: zoom in time · drag: pan · Shift+drag: select · Space: play/pause (the selection if "
-        "there is one) · Esc: clear selection · Up/Down in the dataset table: next clip · Enter: play it · "
-        "Ctrl+E: same sentence, other emotions · Ctrl+R: record · 1-9 in Compare: play a column · "
-        "drop audio files on the window to open them.")
 
 
 class MainWindow(QMainWindow):
@@ -96,7 +92,7 @@ class MainWindow(QMainWindow):
         from servis_gui.session import Session
         from servis_gui.ui.library import Library
 
-        self.session = Session(self.settings.feature_params())
+        self.session = Session(self.settings.feature_params(), pitch=self.settings.pitch_params())
         self.session.load_failed.connect(self._on_load_failed)
         self.library = Library(self.settings, self.settings.recordings_dir(), self)
         self.header.catalogue = self.library.catalogue
@@ -107,6 +103,8 @@ class MainWindow(QMainWindow):
         from servis_gui.ui.panes import PaneStack
 
         self.panes = PaneStack(self.session, self.settings.colormap())
+        self.panes.set_f0_unit(self.settings.f0_unit())
+        self.panes.set_prosody_visible(self.settings.prosody_pane())
         self._build_tabs()
         self._build_docks()
         self._connect()
@@ -140,16 +138,19 @@ class MainWindow(QMainWindow):
         self._central.addWidget(self.tabs, 1)
 
     def _build_docks(self) -> None:
+        from servis_gui.ui.analysis_panel import AnalysisPanel
         from servis_gui.ui.capture_panel import CapturePanel
-        from servis_gui.ui.params_panel import ParamsPanel
 
-        self.params_panel = ParamsPanel(self.session.params, self.settings.colormap())
+        settings = self.settings
+        analysis = AnalysisPanel(self.session.params, settings.colormap(), self.session.pitch_params,
+                                 settings.f0_unit(), settings.prosody_pane())
+        self.params_panel, self.pitch_panel = analysis.params, analysis.pitch
         self.capture = CapturePanel(self.settings.recordings_dir(), self.session.params, self.settings.colormap())
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         # A small screen (a laptop at 200 % scale) has no room for a column of docks on each side.
         narrow = self.screen().availableGeometry().width() < WIDE_SCREEN_PX
         self.dataset_dock = self._dock("Dataset", self.library.browser, left)
-        analysis_dock = self._dock("Analysis", self.params_panel, left if narrow else right)
+        analysis_dock = self._dock("Analysis", analysis, left if narrow else right)
         # Beside the panes, not under them: the panes keep their height while recording.
         self.record_dock = self._dock("Record", self.capture, left if narrow else right)
         if narrow:
@@ -164,6 +165,8 @@ class MainWindow(QMainWindow):
         self.menus["record"].addAction(record)
         self.menus["record"].addAction(self.record_dock.toggleViewAction())
         self.menus["record"].addAction("Recordings &folder…", self.choose_recordings_dir)
+        self.prosody_action = self.pitch_panel.show_pane_action(self.menus["view"])
+        self.addAction(self.prosody_action)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -187,6 +190,11 @@ class MainWindow(QMainWindow):
         s.params_changed.connect(self.capture.set_params)
         self.compare.message.connect(lambda text: status.showMessage(text, 10000))
         self.params_panel.colormap_changed.connect(self._on_colormap_changed)
+        self.pitch_panel.pitch_changed.connect(s.set_pitch_params)
+        s.pitch_params_changed.connect(self.settings.set_pitch_params)
+        s.prosody_failed.connect(lambda text: status.showMessage(f"No pitch or intensity: {text}", 10000))
+        self.pitch_panel.unit_changed.connect(self._on_f0_unit_changed)
+        self.pitch_panel.prosody_pane_toggled.connect(self._on_prosody_pane_toggled)
         lib.open_requested.connect(self._on_clip_chosen)
         lib.play_requested.connect(s.open_and_play)
         lib.compare_requested.connect(self.compare_paths)
@@ -334,6 +342,14 @@ class MainWindow(QMainWindow):
         for view in (self.panes, self.compare, self.capture):
             view.set_colormap(name)
 
+    def _on_f0_unit_changed(self, unit: str) -> None:
+        self.settings.set_f0_unit(unit)
+        self.panes.set_f0_unit(unit)
+
+    def _on_prosody_pane_toggled(self, shown: bool) -> None:
+        self.settings.set_prosody_pane(shown)
+        self.panes.set_prosody_visible(shown)
+
     def _on_playback_unavailable(self, message: str) -> None:
         self.messages.show_message(message, "error")
         self.menus["play"].setToolTip(message)
@@ -349,16 +365,8 @@ class MainWindow(QMainWindow):
         method(*args)
 
     def _fill_recent_menus(self) -> None:
-        for key, items, slot in (
-            ("recent_files", self.settings.recent_files(), self.open_user_file),
-            ("recent_datasets", self.settings.recent_datasets(),
-             lambda root: self.library and self.library.browser.open_dataset(root)),
-        ):
-            menu = self.menus[key]
-            menu.clear()
-            for item in items:
-                menu.addAction(item, lambda p=item, f=slot: f(p))
-            menu.setEnabled(bool(items))
+        fill_recent_menus(self.menus, self.settings, self.open_user_file,
+                          lambda root: self.library and self.library.browser.open_dataset(root))
 
     # -- Qt events ----------------------------------------------------------------------------
 

@@ -9,6 +9,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 ZOOM_STEP = 1.5
+HELP = ("Wheel: zoom in time · drag: pan · Shift+drag: select · Space: play/pause (the selection if "
+        "there is one) · Esc: clear selection · Up/Down in the dataset table: next clip · Enter: play it · "
+        "Ctrl+E: same sentence, other emotions · Ctrl+R: record · 1-9 in Compare: play a column · "
+        "Ctrl+Shift+P: show or hide the Prosody pane · drop audio files on the window to open them.")
 Key = QKeySequence.StandardKey
 
 
@@ -79,3 +83,15 @@ def build_menus(w) -> dict[str, QAction | QMenu]:
     add_action(w, help_menu, "&Mouse and keys", None, w.show_help)
     return {"recent_files": recent_files, "recent_datasets": recent_datasets, "play": play_action,
             "view": view, "record": record}
+
+
+def fill_recent_menus(menus: dict, settings, open_file: Callable[[str], object],
+                      open_dataset: Callable[[str], object]) -> None:
+    """Refill File → Open recent file and Recent datasets from ``settings`` (disabled when empty)."""
+    for key, items, slot in (("recent_files", settings.recent_files(), open_file),
+                             ("recent_datasets", settings.recent_datasets(), open_dataset)):
+        menu = menus[key]
+        menu.clear()
+        for item in items:
+            menu.addAction(item, lambda p=item, f=slot: f(p))
+        menu.setEnabled(bool(items))

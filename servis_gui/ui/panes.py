@@ -1,4 +1,5 @@
-"""PaneStack: waveform, mel spectrogram and MFCC on one shared time axis."""
+"""PaneStack: waveform, prosody (f0 and intensity), mel spectrogram (with the f0 contour over it)
+and MFCC on one shared time axis."""
 
 from __future__ import annotations
 
@@ -8,18 +9,24 @@ from PySide6.QtCore import QRectF, Signal
 
 from servis_gui.core.analysis import Analysis
 from servis_gui.core.levels import mel_levels, mfcc_levels
+from servis_gui.core.prosody import Prosody
 from servis_gui.session import Session
 from servis_gui.ui.plot_helpers import (
-    CURSOR_PEN, MFCC_COLORMAP, PLAYHEAD_PEN, ROW_STRETCH, TimeViewBox, add_vline, band_plot, set_mel_ticks,
-    set_mfcc_ticks,
+    CURSOR_PEN, MFCC_COLORMAP, PLAYHEAD_PEN, PROSODY_STRETCH, ROW_STRETCH, TimeViewBox, add_vline, band_plot,
+    draw_f0, f0_curve, set_mel_ticks, set_mfcc_ticks,
 )
+from servis_gui.ui.prosody_pane import ProsodyPane
 
+QWIDGETSIZE_MAX = (1 << 24) - 1
 LEFT_AXIS_PX = 64
 RIGHT_COLUMN_PX = 86
 
 
+WAVE_ROW, PROSODY_ROW, MEL_ROW, MFCC_ROW = range(4)
+
+
 class PaneStack(pg.GraphicsLayoutWidget):
-    """Three stacked plots that follow one ``Session``.
+    """Stacked plots that follow one ``Session``: waveform, prosody (can be hidden), mel, MFCC.
 
     Signals
     -------
@@ -34,14 +41,16 @@ class PaneStack(pg.GraphicsLayoutWidget):
         super().__init__()
         self.session = session
         self._awaiting_paint = False
-        self.wave = self._add_plot(0, "Amplitude")
-        self.mel = self._add_plot(1, "Frequency (Hz)")
-        self.mfcc = self._add_plot(2, "MFCC")
+        self.wave = self._add_plot(self.addPlot(row=WAVE_ROW, col=0, viewBox=TimeViewBox()), "Amplitude")
+        self.prosody = ProsodyPane(self.ci, PROSODY_ROW, RIGHT_COLUMN_PX)
+        self._add_plot(self.prosody.plot, None)
+        self.mel = self._add_plot(band_plot(self.ci, MEL_ROW, 0, TimeViewBox()), "Frequency (Hz)")
+        self.mfcc = self._add_plot(band_plot(self.ci, MFCC_ROW, 0, TimeViewBox()), "MFCC")
         self.mfcc.setLabel("bottom", "Time", units="s")
-        for plot in (self.wave, self.mel):  # one time scale, under the MFCC: more height, less to paint
+        for plot in (self.wave, self.prosody.plot, self.mel):  # one time scale, under the MFCC
             plot.hideAxis("bottom")
-        for row, stretch in enumerate(ROW_STRETCH):
-            self.ci.layout.setRowStretchFactor(row, stretch)
+        self.set_prosody_visible(True)
+        self.mel_f0 = f0_curve(self.mel)
         self.curve = self.wave.plot(pen=pg.mkPen("#4fc3f7", width=1))
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
@@ -50,20 +59,41 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.mfcc_image = pg.ImageItem(axisOrder="row-major")
         self.mel.addItem(self.mel_image)
         self.mfcc.addItem(self.mfcc_image)
-        self.mel_bar = self._add_bar(1, self.mel_image, colormap, "dB")
-        self.mfcc_bar = self._add_bar(2, self.mfcc_image, MFCC_COLORMAP, "MFCC value (c1.. range)")
-        self._add_spacer(0)
+        self.mel_bar = self._add_bar(MEL_ROW, self.mel_image, colormap, "dB")
+        self.mfcc_bar = self._add_bar(MFCC_ROW, self.mfcc_image, MFCC_COLORMAP, "MFCC value (c1.. range)")
+        self._add_spacer(WAVE_ROW)
         self.cursors = [add_vline(p, CURSOR_PEN) for p in self.plots]
         self.playheads = [add_vline(p, PLAYHEAD_PEN) for p in self.plots]
         self.regions = [self._add_region(p) for p in self.plots]
         self._connect()
 
     @property
-    def plots(self) -> tuple[pg.PlotItem, pg.PlotItem, pg.PlotItem]:
-        return self.wave, self.mel, self.mfcc
+    def plots(self) -> tuple[pg.PlotItem, ...]:
+        return self.wave, self.prosody.plot, self.mel, self.mfcc
 
     def set_colormap(self, name: str) -> None:
         self.mel_bar.setColorMap(pg.colormap.get(name))
+
+    def set_prosody_visible(self, shown: bool) -> None:
+        """Show or hide the Prosody pane (hidden, it gives its height to the others)."""
+        self.prosody.set_visible(shown)
+        stretches = dict(zip((WAVE_ROW, MEL_ROW, MFCC_ROW), ROW_STRETCH, strict=True))
+        stretches[PROSODY_ROW] = PROSODY_STRETCH if shown else 0
+        for row, stretch in stretches.items():
+            self.ci.layout.setRowStretchFactor(row, stretch)
+        for item in (self.prosody.plot, self.prosody.axis):
+            item.setMaximumHeight(QWIDGETSIZE_MAX if shown else 0)
+            item.setMinimumHeight(0)
+
+    def set_f0_unit(self, unit: str) -> None:
+        """Show f0 in the Prosody pane in "Hz" or "st" (semitones re 100 Hz)."""
+        self.prosody.set_unit(unit)
+
+    def show_prosody(self, prosody: Prosody) -> None:
+        """Draw f0 over the mel image (at the height of its frequency) and in the Prosody pane."""
+        features = self.session.analysis.features
+        draw_f0(self.mel_f0, prosody.times, prosody.f0_hz, mel_hz=features.mel_hz)
+        self.prosody.show(prosody)
 
     def show_analysis(self, analysis: Analysis) -> None:
         """Draw a clip and its features (the time range is the Session's, which follows)."""
@@ -76,6 +106,8 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.mel_bar.getAxis("left").setLabel(feats.params.db_ref.unit)
         set_mel_ticks(self.mel, feats.mel_hz)
         set_mfcc_ticks(self.mfcc, feats.mfcc.shape[0])
+        self.mel_f0.setData([], [])
+        self.prosody.clear()
         for plot in self.plots:
             plot.setLimits(xMin=x0 - 0.05, xMax=max(clip.duration, width + x0) + 0.05)
         self.show_selection(self.session.selection)
@@ -107,13 +139,13 @@ class PaneStack(pg.GraphicsLayoutWidget):
                 region.setRegion(selection)
             region.blockSignals(False)
 
-    def _add_plot(self, row: int, label: str) -> pg.PlotItem:
-        plot = band_plot(self.ci, row, 0, TimeViewBox()) if row else self.addPlot(row=row, col=0, viewBox=TimeViewBox())
-        plot.setLabel("left", label)
+    def _add_plot(self, plot: pg.PlotItem, label: str | None) -> pg.PlotItem:
+        if label:
+            plot.setLabel("left", label)
         plot.getAxis("left").setWidth(LEFT_AXIS_PX)
         plot.setMenuEnabled(False)
         plot.hideButtons()
-        if row:
+        if hasattr(self, "wave"):  # the others follow the waveform's time range
             plot.setXLink(self.wave)
         return plot
 
@@ -141,6 +173,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
     def _connect(self) -> None:
         s = self.session
         s.analysis_ready.connect(self.show_analysis)
+        s.prosody_ready.connect(self.show_prosody)
         s.cursor_moved.connect(self.show_cursor)
         s.playhead_moved.connect(self.show_playhead)
         s.selection_changed.connect(self.show_selection)
@@ -176,15 +209,19 @@ class PaneStack(pg.GraphicsLayoutWidget):
         if self.session.analysis is None:
             return
         for plot in self.plots:
-            if plot.sceneBoundingRect().contains(pos):
+            if plot.isVisible() and plot.sceneBoundingRect().contains(pos):
                 point = plot.getViewBox().mapSceneToView(pos)
                 self.session.set_cursor(point.x())
-                self.readout.emit(self._describe(plot, point.x(), point.y()))
+                prosody = self.prosody.describe(point.x())
+                text = self._describe(plot, point.x(), point.y())
+                self.readout.emit(f"{text}   {prosody}" if prosody else text)
                 return
 
     def _describe(self, plot: pg.PlotItem, t: float, y: float) -> str:
         clip, feats = self.session.analysis.clip, self.session.analysis.features
         head = f"t = {t:.3f} s"
+        if plot is self.prosody.plot:
+            return head
         if plot is self.wave:
             i = int(round(t * clip.sr))
             if 0 <= i < len(clip.samples):

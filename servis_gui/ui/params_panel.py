@@ -22,18 +22,18 @@ class ParamsPanel(QWidget):
 
     def __init__(self, params: FeatureParams, colormap: str) -> None:
         super().__init__()
-        self.sr = _combo([("native rate" if r is None else f"{r} Hz", r) for r in SAMPLE_RATES])
-        self.n_fft = _combo([(str(n), n) for n in FFT_SIZES])
-        self.hop = _spin(16, 8192, 16, " samples")
-        self.n_mels = _spin(8, 256, 8)
-        self.fmax = _spin(0, 48000, 500, " Hz")
+        self.sr = combo_of([("native rate" if r is None else f"{r} Hz", r) for r in SAMPLE_RATES])
+        self.n_fft = combo_of([(str(n), n) for n in FFT_SIZES])
+        self.hop = spin_box(16, 8192, 16, " samples")
+        self.n_mels = spin_box(8, 256, 8)
+        self.fmax = spin_box(0, 48000, 500, " Hz")
         self.fmax.setSpecialValueText("Nyquist (sr/2)")
-        self.n_mfcc = _spin(2, 128, 1)
-        self.top_db = _spin(20, 140, 10, " dB")
-        self.db_ref = _combo([(ref.short, ref.value) for ref in CLIP_REFERENCES])
+        self.n_mfcc = spin_box(2, 128, 1)
+        self.top_db = spin_box(20, 140, 10, " dB")
+        self.db_ref = combo_of([(ref.short, ref.value) for ref in CLIP_REFERENCES])
         for index, ref in enumerate(CLIP_REFERENCES):
             self.db_ref.setItemData(index, ref.description, Qt.ItemDataRole.ToolTipRole)
-        self.colormap = _combo([(name, name) for name in COLORMAPS])
+        self.colormap = combo_of([(name, name) for name in COLORMAPS])
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #ff8a65")
         self.problem.setWordWrap(True)
@@ -41,7 +41,7 @@ class ParamsPanel(QWidget):
         self._timer.timeout.connect(self._emit_params)
         self._layout()
         self.set_params(params)
-        _select(self.colormap, colormap)
+        select_data(self.colormap, colormap)
         self._connect()
 
     def set_params(self, params: FeatureParams) -> None:
@@ -50,14 +50,14 @@ class ParamsPanel(QWidget):
                    self.top_db, self.db_ref)
         for w in widgets:
             w.blockSignals(True)
-        _select(self.sr, params.sr)
-        _select(self.n_fft, params.n_fft)
+        select_data(self.sr, params.sr)
+        select_data(self.n_fft, params.n_fft)
         self.hop.setValue(params.hop_length)
         self.n_mels.setValue(params.n_mels)
         self.fmax.setValue(int(params.fmax or 0))
         self.n_mfcc.setValue(params.n_mfcc)
         self.top_db.setValue(int(params.top_db))
-        _select(self.db_ref, params.db_ref.value)
+        select_data(self.db_ref, params.db_ref.value)
         for w in widgets:
             w.blockSignals(False)
 
@@ -105,14 +105,16 @@ class ParamsPanel(QWidget):
         self.params_changed.emit(params)
 
 
-def _combo(items: list[tuple[str, object]]) -> QComboBox:
+def combo_of(items: list[tuple[str, object]] | tuple[tuple[str, object], ...]) -> QComboBox:
+    """A combo box of ``(text, data)`` items."""
     combo = QComboBox()
     for text, data in items:
         combo.addItem(text, data)
     return combo
 
 
-def _spin(low: int, high: int, step: int, suffix: str = "") -> QSpinBox:
+def spin_box(low: int, high: int, step: int, suffix: str = "") -> QSpinBox:
+    """A spin box that applies when editing ends (not at every keystroke)."""
     spin = QSpinBox()
     spin.setRange(low, high)
     spin.setSingleStep(step)
@@ -121,7 +123,8 @@ def _spin(low: int, high: int, step: int, suffix: str = "") -> QSpinBox:
     return spin
 
 
-def _select(combo: QComboBox, data: object) -> None:
+def select_data(combo: QComboBox, data: object) -> None:
+    """Select the item holding ``data`` (added when missing, unless ``data`` is None)."""
     index = combo.findData(data)
     if index < 0 and data is not None:
         combo.addItem(str(data), data)

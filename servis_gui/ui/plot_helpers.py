@@ -10,11 +10,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 
 from servis_gui.core.mel import hz_to_mel
-from servis_gui.core.prosody import semitones
+from servis_gui.core.prosody import F0_UNITS, semitones
 
 MFCC_COLORMAP = "CET-D1A"
 ROW_STRETCH = (2, 3, 3)
 """Heights of waveform, mel and MFCC wherever they stack: the images get the room on a small screen."""
+PROSODY_STRETCH = 2
+"""Height of an f0 / intensity row beside ``ROW_STRETCH``."""
 HZ_TICKS = (100, 200, 500, 1000, 2000, 4000, 8000, 16000)
 MFCC_STEPS = (1, 2, 4, 5, 10, 20, 50)
 TICK_GAP_PX = 2
@@ -22,8 +24,7 @@ TICK_GAP_PX = 2
 CURSOR_PEN = pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DashLine)
 PLAYHEAD_PEN = pg.mkPen("#00e676", width=2)
 F0_PEN = pg.mkPen("#00e5ff", width=2)
-F0_UNITS = ("Hz", "st")
-"""How f0 is shown: Hz, or semitones re 100 Hz ("st")."""
+INTENSITY_PEN = pg.mkPen("#ffb74d", width=1.5)
 
 
 class TimeViewBox(pg.ViewBox):

@@ -23,6 +23,7 @@ from servis_gui.core.prosody import (
     semitones,
 )
 from servis_gui.core.voice_report import Measurements, measurements
+from tests.voices import harmonic_voice
 
 SR = 16000
 HOP = 160
@@ -45,19 +46,7 @@ def _clip(y: np.ndarray, sr: int = SR) -> Clip:
 
 
 def _voice(f0: np.ndarray, voiced: np.ndarray, noise: float = 0.0, seed: int = 0) -> np.ndarray:
-    """Harmonics up to 4 kHz of a per-sample f0 contour, with a -6 dB/octave tilt and 10 ms fades.
-
-    ``voiced`` is a per-sample mask; elsewhere the signal is silence (plus ``noise``, an RMS level).
-    """
-    phase = 2 * np.pi * np.cumsum(f0) / SR
-    y = np.zeros(len(f0))
-    for k in range(1, 40):
-        y += np.where(k * f0 < 4000, np.sin(k * phase) / k, 0.0)
-    fade = np.convolve(voiced.astype(float), np.ones(160) / 160, mode="same")
-    y = 0.2 * y * fade
-    if noise:
-        y += noise * np.random.default_rng(seed).standard_normal(len(y))
-    return y
+    return harmonic_voice(f0, voiced, SR, noise, seed)
 
 
 def _t(seconds: float) -> np.ndarray:

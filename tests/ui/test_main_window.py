@@ -28,14 +28,14 @@ def test_window_opens_on_first_demo_clip_with_three_panes_filled(window):
     assert window.dataset_dock.windowTitle() == "Dataset: demo (synthetic voices)"
 
 
-def test_zooming_one_pane_moves_the_other_two(window, qtbot):
+def test_zooming_one_pane_moves_the_others(window, qtbot):
     window.panes.mfcc.getViewBox().scaleBy(x=0.25)
     qtbot.wait(10)
     ranges = _x_ranges(window.panes)
-    assert ranges[0] == ranges[1] == ranges[2]
+    assert len(set(ranges)) == 1
     assert ranges[0][1] - ranges[0][0] < window.session.analysis.clip.duration / 2
     window.panes.mel.setXRange(0.5, 0.9, padding=0)
-    assert _x_ranges(window.panes) == [(0.5, 0.9)] * 3
+    assert _x_ranges(window.panes) == [(0.5, 0.9)] * len(window.panes.plots)
     assert window.session.view_range == pytest.approx((0.5, 0.9))
 
 

@@ -75,3 +75,62 @@ def test_the_pinned_reference_is_the_comparisons_first_clip_while_pinned(qtbot, 
     session.set_pinned(False)
     assert session.pinned_path is None
     session.shutdown()
+
+
+def test_prosody_follows_the_panes_and_comes_from_the_cache_the_second_time(qtbot, tone_file):
+    from servis_gui.core.prosody import compute_prosody
+    from servis_gui.session import Session
+
+    session = Session(FeatureParams())
+    order = []
+    session.analysis_ready.connect(lambda _a: order.append("features"))
+    session.prosody_ready.connect(lambda _p: order.append("prosody"))
+    a, b = tone_file("a.wav", freq=150.0), tone_file("b.wav", freq=300.0)
+    with qtbot.waitSignal(session.prosody_ready, timeout=20000) as first:
+        session.open_clip(a)
+    assert order == ["features", "prosody"]
+    prosody, analysis = first.args[0], session.analysis
+    assert prosody.params.time_step == analysis.features.params.hop_length / analysis.clip.sr
+    direct = compute_prosody(analysis.clip, session.pitch_params_for(analysis))
+    np.testing.assert_array_equal(prosody.f0_hz, direct.f0_hz)
+    with qtbot.waitSignal(session.prosody_ready, timeout=20000):
+        session.open_clip(b)
+    with qtbot.waitSignal(session.prosody_ready, timeout=1000) as again:
+        session.open_clip(a)
+        assert session.prosody is prosody  # from the cache, before the event loop runs
+    assert again.args[0] is prosody
+    session.shutdown()
+
+
+def test_prosody_of_a_clip_already_left_is_not_shown(qtbot, tone_file):
+    from servis_gui.session import Session
+
+    session = Session(FeatureParams())
+    shown = []
+    session.prosody_ready.connect(lambda p: shown.append(session.analysis.clip.identity.path))
+    a, b = tone_file("a.wav", freq=150.0), tone_file("b.wav", freq=300.0)
+    session.open_clip(a)
+    session.open_clip(b)
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    qtbot.wait(300)
+    assert shown == [session.analysis.clip.identity.path] and shown[0].endswith("b.wav")
+    session.shutdown()
+
+
+def test_a_comparison_gets_the_prosody_of_every_clip_and_new_pitch_settings_redo_it(qtbot, tone_file):
+    from servis_gui.core.prosody import PitchParams
+    from servis_gui.session import Session
+
+    session = Session(FeatureParams())
+    paths = [tone_file("a.wav", freq=150.0), tone_file("b.wav", freq=300.0), str(tone_file("c.wav")) + ".gone"]
+    with qtbot.waitSignal(session.group_prosody_ready, timeout=20000) as ready:
+        session.open_group(paths)
+    results = dict(ready.args[0])
+    assert [p for p, _r in ready.args[0]] == paths
+    assert abs(np.nanmedian(results[paths[0]].f0_hz) - 150.0) < 3
+    assert abs(np.nanmedian(results[paths[1]].f0_hz) - 300.0) < 6
+    assert isinstance(results[paths[2]], str)
+    with qtbot.waitSignal(session.group_prosody_ready, timeout=20000) as again:
+        session.set_pitch_params(PitchParams(floor_hz=100.0, ceiling_hz=500.0))
+    assert dict(again.args[0])[paths[0]].params.floor_hz == 100.0
+    session.shutdown()
