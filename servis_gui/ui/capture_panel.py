@@ -1,4 +1,4 @@
-"""CapturePanel: live microphone view (level meter, rolling waveform and mel), takes, labels.
+"""CapturePanel: live microphone view (level meter, rolling waveform, mel and f0), takes, labels.
 
 The panel pulls new samples from :class:`~servis_gui.audio.capture.MicCapture` on a timer and
 draws them (no Qt in the audio callback). sounddevice is imported when the panel is first shown.
@@ -28,6 +28,7 @@ from servis_gui.core.datasets.records import plural
 from servis_gui.core.errors import ServisError
 from servis_gui.core.live import level_meter
 from servis_gui.core.params import FeatureParams
+from servis_gui.core.prosody import DEFAULT_PITCH, PitchParams
 from servis_gui.core.takes import store
 from servis_gui.core.takes.prompts import PROMPT_LISTS
 from servis_gui.core.takes.recorder import Recorder
@@ -64,6 +65,8 @@ class CapturePanel(QWidget):
         The recordings folder (created with the first take).
     params : FeatureParams
         Analysis parameters of the live mel view (follow changes with :meth:`set_params`).
+    pitch_params : PitchParams
+        Settings of the live f0 trace (follow changes with :meth:`set_pitch_params`).
     colormap : str
         pyqtgraph colour map of the live mel view.
 
@@ -76,9 +79,11 @@ class CapturePanel(QWidget):
     take_saved = Signal(str)
     recordings_changed = Signal(str)
 
-    def __init__(self, folder: Path | str, params: FeatureParams, colormap: str = "magma") -> None:
+    def __init__(self, folder: Path | str, params: FeatureParams, colormap: str = "magma",
+                 pitch_params: PitchParams = DEFAULT_PITCH) -> None:
         super().__init__()
         self.capture, self.params, self._activated = MicCapture(), params, False
+        self.pitch_params = pitch_params
         self.recorder = Recorder(Path(folder), self.capture)
         self._timer = QTimer(self, interval=TICK_MS, timerType=Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._on_tick)
@@ -142,7 +147,13 @@ class CapturePanel(QWidget):
         """Follow new analysis parameters (the live mel restarts with them)."""
         self.params = params
         if self.capture.running:
-            self.view.reset(params, self.capture.sr)
+            self.view.reset(params, self.capture.sr, self.pitch_params)
+
+    def set_pitch_params(self, params: PitchParams) -> None:
+        """Follow new pitch settings (floor, ceiling, method, time step): the live f0 restarts with them."""
+        self.pitch_params = params
+        if self.capture.running:
+            self.view.reset(self.params, self.capture.sr, params)
 
     def set_colormap(self, name: str) -> None:
         self.view.image.setColorMap(pg.colormap.get(name))
@@ -254,11 +265,11 @@ class CapturePanel(QWidget):
 
     def _open_stream(self) -> None:
         device, sr = self.device.currentData(), self.rate.currentData()
+        self.view.reset(self.params, sr, self.pitch_params)  # before the stream: it loads Praat once
         try:
             self.capture.start(device.index, sr)
         except AudioUnavailable as exc:
             return self._stopped(str(exc))
-        self.view.reset(self.params, sr)
         self._update_controls()
         self._say(f"Listening to {device.name} at {sr} Hz.")
         self._timer.start()

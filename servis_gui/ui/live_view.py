@@ -1,4 +1,4 @@
-"""Live microphone views: a peak/RMS level meter and a rolling waveform + mel spectrogram."""
+"""Live microphone views: a peak/RMS level meter and a rolling waveform + mel spectrogram with f0."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from PySide6.QtCore import QRectF, QSize
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QWidget
 
 from servis_gui.core.live import CLIP_DBFS, RollingMel, shift_in
+from servis_gui.core.live_pitch import RollingPitch
 from servis_gui.core.params import FeatureParams
-from servis_gui.ui.plot_helpers import band_plot, set_mel_ticks
+from servis_gui.core.prosody import DEFAULT_PITCH, PitchParams, semitones
+from servis_gui.ui.plot_helpers import F0_PEN, band_plot, draw_f0, f0_curve, set_mel_ticks
 
 VIEW_SECONDS = 5.0
 SIZE_HINT = (260, 300)
@@ -46,7 +48,9 @@ class LevelMeter(QWidget):
 
 
 class LiveView(pg.GraphicsLayoutWidget):
-    """The last few seconds as a waveform and a mel spectrogram, scrolling right to left."""
+    """The last few seconds as a waveform and a mel spectrogram with Praat's f0 over it, scrolling right
+    to left. All three are drawn at their true times before the newest sample: the mel and f0 frames,
+    which need samples after their centres, end a little before the right edge."""
 
     def __init__(self, colormap: str) -> None:
         super().__init__()
@@ -59,7 +63,12 @@ class LiveView(pg.GraphicsLayoutWidget):
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setColorMap(pg.colormap.get(colormap))
         self.mel.addItem(self.image)
+        self.f0 = f0_curve(self.mel)
+        self.readout = pg.TextItem(color=F0_PEN.color(), fill=pg.mkBrush(0, 0, 0, 160), anchor=(0, 0))
+        self.mel.addItem(self.readout, ignoreBounds=True)
         self.rolling: RollingMel | None = None
+        self.pitch: RollingPitch | None = None
+        self._pushed = 0
         self._x = self._samples = np.zeros(0, dtype=np.float32)
         self.frames_drawn = 0
 
@@ -67,26 +76,44 @@ class LiveView(pg.GraphicsLayoutWidget):
         """Modest: pyqtgraph's 640x550 made the Record dock take the panes' width when it opened."""
         return QSize(SIZE_HINT[0], SIZE_HINT[1])
 
-    def reset(self, params: FeatureParams, sr: int) -> None:
-        """Start empty for a stream at ``sr`` Hz analysed with ``params``."""
+    def reset(self, params: FeatureParams, sr: int, pitch: PitchParams = DEFAULT_PITCH) -> None:
+        """Start empty for a stream at ``sr`` Hz: mel analysed with ``params``, f0 with ``pitch``.
+
+        Loads parselmouth (0.2 s, once): call it before the stream starts, not while it runs.
+        """
         self._x = np.linspace(-VIEW_SECONDS, 0.0, int(VIEW_SECONDS * sr), dtype=np.float32)
         self._samples = np.zeros_like(self._x)
+        self._pushed = 0
         columns = int(VIEW_SECONDS * (params.sr or sr) / params.hop_length)
         self.rolling = rolling = RollingMel(params, sr, columns)
+        self.pitch = RollingPitch(pitch, sr, VIEW_SECONDS)
         self.image.setImage(rolling.image, levels=rolling.levels, autoLevels=False)
-        self.image.setRect(QRectF(-VIEW_SECONDS, 0.0, VIEW_SECONDS, params.n_mels))
         set_mel_ticks(self.mel, rolling.mel_hz)
-        self.curve.setData(self._x, self._samples)
+        self.readout.setPos(-VIEW_SECONDS, params.n_mels)
+        self._draw(sr)
 
     def push(self, samples: np.ndarray) -> None:
         """Scroll in new samples and redraw."""
-        if self.rolling is None:
+        if self.rolling is None or self.pitch is None:
             return
         shift_in(self._samples, samples)
-        self.curve.setData(self._x, self._samples)
+        self._pushed += len(samples)
         if self.rolling.push(samples):
             self.image.setImage(self.rolling.image, autoLevels=False)
+        self.pitch.push(samples)
+        self._draw(self.pitch.input_sr)
         self.frames_drawn += 1
+
+    def _draw(self, sr: int) -> None:
+        """Waveform, mel image at its frames' true times, f0 over the mel at the bands' heights, readout."""
+        rolling, pitch = self.rolling, self.pitch
+        self.curve.setData(self._x, self._samples)
+        hop = rolling.frame_seconds
+        right = (rolling.frames - 0.5) * hop - self._pushed / sr  # the newest column's right edge
+        width = rolling.image.shape[1] * hop
+        self.image.setRect(QRectF(right - width, 0.0, width, rolling.params.n_mels))
+        draw_f0(self.f0, pitch.times, pitch.f0_hz, mel_hz=rolling.mel_hz)
+        self.readout.setText(f0_text(pitch.current_hz))
 
     def _plot(self, row: int, label: str) -> pg.PlotItem:
         plot = band_plot(self.ci, row, 0) if row else self.addPlot(row=row, col=0)
@@ -96,6 +123,13 @@ class LiveView(pg.GraphicsLayoutWidget):
         plot.hideButtons()
         plot.setXRange(-VIEW_SECONDS, 0.0, padding=0.0)
         return plot
+
+
+def f0_text(f0_hz: float) -> str:
+    """The readout of the current f0: Hz and semitones re 100 Hz, or a dash when unvoiced (NaN)."""
+    if not np.isfinite(f0_hz):
+        return "f0 –"
+    return f"f0 {f0_hz:.0f} Hz  {semitones(f0_hz):+.1f} st"
 
 
 def _meter_bar() -> QProgressBar:
