@@ -2,10 +2,11 @@
 
 Measures 50 switches with features cached (browsing back and forth), 50 with new parameters
 (computed by the worker) back to back, and 50 computed at key-repeat pace (33 ms of idle event
-loop before each, as when holding Down). Then the way people skim a corpus: the clips opened as a
-dataset, 50 Down/Up presses in its table, key press -> all panes drawn (new parameters, then
-cached). Baseline in the same run: a plain repaint of the panes with nothing changed, and the
-seed pipeline (librosa) computing one clip.
+loop before each, as when holding Down); for those, also how long after the panes the f0 and
+intensity (Praat, computed after the spectral features) are drawn. Then the way people skim a
+corpus: the clips opened as a dataset, 50 Down/Up presses in its table, key press -> all panes
+drawn (new parameters, then cached). Baseline in the same run: a plain repaint of the panes with
+nothing changed, and the seed pipeline (librosa) computing one clip.
 Usage: python bench/clip_switch.py [switches]
 """
 
@@ -73,6 +74,20 @@ def switch_ms(window, path: str) -> float:
     return wait_for(window.clip_drawn, lambda: window.open_path(path), lambda drawn: drawn == path)
 
 
+def switch_and_prosody_ms(window, path: str) -> tuple[float, float]:
+    """Request ``path``; milliseconds until the panes, and until its prosody, are painted."""
+    marks: dict[str, float] = {}
+    start = time.perf_counter()
+    on_panes = lambda drawn: marks.setdefault("panes", time.perf_counter()) if drawn == path else None  # noqa: E731
+    window.clip_drawn.connect(on_panes)
+    try:
+        wait_for(window.panes.prosody_drawn, lambda: window.open_path(path), lambda: "panes" in marks)
+    finally:
+        window.clip_drawn.disconnect(on_panes)
+    end = time.perf_counter()
+    return (marks.get("panes", end) - start) * 1000, (end - start) * 1000
+
+
 def _idle(ms: int) -> None:
     """Let the event loop run for ``ms`` (what happens between two key repeats)."""
     loop = QEventLoop()
@@ -112,10 +127,13 @@ def main(switches: int = 50) -> None:
     window.session.set_params(window.session.params.with_changes(n_mels=64))
     computed = [switch_ms(window, p) for p in order]
     window.session.set_params(window.session.params.with_changes(n_mels=96))
-    paced = []
+    window.session.set_pitch_params(window.session.pitch_params.with_changes(floor_hz=65.0))
+    paced, prosody_after = [], []
     for path in order:
         _idle(KEY_REPEAT_MS)
-        paced.append(switch_ms(window, path))
+        panes_ms, prosody_ms = switch_and_prosody_ms(window, path)
+        paced.append(panes_ms)
+        prosody_after.append(prosody_ms - panes_ms)
     open_as_dataset(window, clips)
     window.session.set_params(window.session.params.with_changes(n_mels=80))
     arrows = {label: arrow_keys_ms(window, switches) for label in ("computed", "cached")}
@@ -129,6 +147,7 @@ def main(switches: int = 50) -> None:
     print(f"  cached features     : {percentiles(cached)}")
     print(f"  computed by worker  : {percentiles(computed)}   (back to back)")
     print(f"  computed, key-repeat pace ({KEY_REPEAT_MS} ms apart): {percentiles(paced)}")
+    print(f"  prosody drawn after the panes (computed, Praat ac): {percentiles(prosody_after)}")
     for label, times in arrows.items():
         print(f"  Down/Up in the dataset table, key -> panes drawn, {label:8s}: {percentiles(times)}")
     print(f"  baseline repaint only: {percentiles(repaint)}")

@@ -32,15 +32,17 @@ class PaneStack(pg.GraphicsLayoutWidget):
     -------
     readout(str) : what is under the mouse (time, amplitude / Hz and dB / coefficient and value)
     drawn() : the first paint after ``show_analysis`` has finished: the clip is on screen
+    prosody_drawn() : the first paint after ``show_prosody``: its f0 and intensity are on screen
     """
 
     readout = Signal(str)
     drawn = Signal()
+    prosody_drawn = Signal()
 
     def __init__(self, session: Session, colormap: str = "magma") -> None:
         super().__init__()
         self.session = session
-        self._awaiting_paint = False
+        self._awaiting_paint = self._awaiting_prosody_paint = False
         self.wave = self._add_plot(self.addPlot(row=WAVE_ROW, col=0, viewBox=TimeViewBox()), "Amplitude")
         self.prosody = ProsodyPane(self.ci, PROSODY_ROW, RIGHT_COLUMN_PX)
         self._add_plot(self.prosody.plot, None)
@@ -94,6 +96,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
         features = self.session.analysis.features
         draw_f0(self.mel_f0, prosody.times, prosody.f0_hz, mel_hz=features.mel_hz)
         self.prosody.show(prosody)
+        self._awaiting_prosody_paint = True
 
     def show_analysis(self, analysis: Analysis) -> None:
         """Draw a clip and its features (the time range is the Session's, which follows)."""
@@ -119,6 +122,9 @@ class PaneStack(pg.GraphicsLayoutWidget):
         if self._awaiting_paint:
             self._awaiting_paint = False
             self.drawn.emit()
+        if self._awaiting_prosody_paint:
+            self._awaiting_prosody_paint = False
+            self.prosody_drawn.emit()
 
     def show_cursor(self, t: float) -> None:
         for line in self.cursors:
