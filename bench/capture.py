@@ -1,16 +1,19 @@
-"""Live capture: input overflows, live-view frames/s and audio-to-pixel delay, on at most 2 cores.
+"""Live capture: input overflows, live-view frames/s, CPU and audio-to-pixel delay, on at most 2 cores.
 
 Speech (the demo corpus, looped) is played into the virtual microphone while
-1. baseline: a bare sounddevice InputStream whose callback only counts (no UI, no take), and
-2. SERVIS: the CapturePanel (offscreen) listens at its default rate, records a take and draws
-run for the same time. The delay of each painted frame is the time from the callback that
+1. baseline: a bare sounddevice InputStream whose callback only counts (no UI, no take),
+2. SERVIS without f0: the CapturePanel (offscreen) listens at its default rate, records a take and
+   draws waveform and mel, its live pitch analysis switched off, and
+3. SERVIS with f0: the same with Praat's live f0 (the panel as it ships)
+run for the same time each. The delay of each painted frame is the time from the callback that
 delivered its newest sample to the paint, plus PortAudio's reported input latency (ADC to callback).
 Uses the virtual microphone of $PULSE_SERVER, or starts a private one (scripts/virtual_mic.sh).
-Usage: python bench/capture.py [seconds]      (default 60)
+Usage: python bench/capture.py [--seconds S]      (S seconds per run, default 60)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import subprocess
@@ -122,8 +125,25 @@ def run_events(seconds: float) -> None:
     loop.exec()
 
 
-def with_live_view(seconds: float, folder: Path) -> dict[str, float]:
-    """The CapturePanel listening, recording a take and drawing for ``seconds``."""
+def time_pitch(view, f0: bool) -> list[float]:
+    """Time each live pitch push (ms) of the view's current RollingPitch; without ``f0``, skip them."""
+    pitch, costs = view.pitch, []
+    original_push = pitch.push
+
+    def push(samples) -> int:
+        if not f0:
+            return 0
+        started = time.perf_counter()
+        count = original_push(samples)
+        costs.append(1000 * (time.perf_counter() - started))
+        return count
+
+    pitch.push = push
+    return costs
+
+
+def with_live_view(seconds: float, folder: Path, f0: bool) -> dict[str, float]:
+    """The CapturePanel listening, recording a take and drawing (f0 analysed or not) for ``seconds``."""
     import pyqtgraph as pg
 
     from servis_gui.core.params import FeatureParams
@@ -135,13 +155,18 @@ def with_live_view(seconds: float, folder: Path) -> dict[str, float]:
     probe = Probe(panel)
     panel.show()
     run_events(0.5)
+    pitch_ms = time_pitch(panel.view, f0)
     panel.toggle_recording()
     paints, frames, cpu = len(probe.paints), panel.view.frames_drawn, cpu_seconds()
     run_events(seconds)
     result = {"overflows": panel.capture.overflows, "sr": panel.capture.sr,
               "paints/s": (len(probe.paints) - paints) / seconds,
               "view updates/s": (panel.view.frames_drawn - frames) / seconds,
-              "cpu %": 100 * (cpu_seconds() - cpu) / seconds}
+              "cpu %": 100 * (cpu_seconds() - cpu) / seconds,
+              "f0 frames": panel.view.pitch.frames, "voiced %": 100 * np.mean(np.isfinite(panel.view.pitch.f0_hz))}
+    costs = np.array(pitch_ms or [0.0])
+    result.update({"pitch median ms": float(np.median(costs)), "pitch p95 ms": float(np.percentile(costs, 95)),
+                   "pitch max ms": float(costs.max())})
     delays = probe.delays_ms(panel.capture.latency)
     panel.toggle_recording()
     take = panel.form.take
@@ -153,6 +178,16 @@ def with_live_view(seconds: float, folder: Path) -> dict[str, float]:
     return result
 
 
+def report_panel(name: str, live: dict[str, float], bare: dict[str, float]) -> None:
+    """Print one panel run against the bare stream."""
+    print(f"  SERVIS capture panel, {name}: {live['overflows']} overflows, "
+          f"{live['paints/s']:.1f} paints/s ({live['view updates/s']:.1f} view updates/s), "
+          f"CPU {live['cpu %']:.1f} % (ratio to baseline {live['cpu %'] / max(bare['cpu %'], 0.1):.0f}x)")
+    print(f"    audio->pixel delay (waveform, meter): median {live['delay median ms']:.1f} ms, "
+          f"p95 {live['delay p95 ms']:.1f} ms, max {live['delay max ms']:.1f} ms; "
+          f"take written while drawing: {live['take s']:.2f} s")
+
+
 def main(seconds: float = 60.0) -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:2]))
@@ -162,27 +197,30 @@ def main(seconds: float = 60.0) -> None:
         folder = Path(tmp)
         start_virtual_mic(folder / "pulse")
         player = subprocess.Popen(["paplay", "-d", os.environ.get("SERVIS_VMIC_SINK", "vmic_sink"),
-                                   str(speech_loop(folder, 2 * seconds + 2))])
+                                   str(speech_loop(folder, 3 * seconds + 3))])
         try:
-            live = with_live_view(seconds, folder)
+            plain = with_live_view(seconds, folder / "plain", f0=False)
+            live = with_live_view(seconds, folder / "f0", f0=True)
             bare = baseline(seconds, live["sr"])
         finally:
             player.kill()
             if (folder / "pulse").exists():
                 virtual_mic("stop", folder / "pulse")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    print(f"{seconds:g} s of speech from the virtual microphone at {live['sr']} Hz, {cores} cores")
+    print(f"{seconds:g} s of speech from the virtual microphone at {live['sr']} Hz per run, {cores} cores")
     print(f"  baseline (bare InputStream callback): {bare['overflows']} overflows, "
           f"{bare['callbacks/s']:.0f} callbacks/s, longest gap {bare['max gap ms']:.1f} ms, "
           f"input latency {bare['latency ms']:.1f} ms, CPU {bare['cpu %']:.1f} %")
-    print(f"  SERVIS capture panel (live view + take): {live['overflows']} overflows, "
-          f"{live['paints/s']:.1f} paints/s ({live['view updates/s']:.1f} view updates/s), "
-          f"CPU {live['cpu %']:.1f} % (ratio to baseline {live['cpu %'] / max(bare['cpu %'], 0.1):.0f}x)")
-    print(f"  audio->pixel delay (waveform, meter): median {live['delay median ms']:.1f} ms, "
-          f"p95 {live['delay p95 ms']:.1f} ms, max {live['delay max ms']:.1f} ms; "
-          f"the mel column adds its half window + hop: {live['mel window ms']:.0f} ms")
-    print(f"  take written while drawing: {live['take s']:.2f} s")
+    report_panel("without f0 (waveform, mel)", plain, bare)
+    report_panel("with f0 (waveform, mel, Praat f0)", live, bare)
+    print(f"    live f0: one push (25 ms of input) median {live['pitch median ms']:.2f} ms, "
+          f"p95 {live['pitch p95 ms']:.2f} ms, max {live['pitch max ms']:.1f} ms; "
+          f"{live['f0 frames']} frames, {live['voiced %']:.0f} % of the last 5 s voiced; "
+          f"CPU {live['cpu %'] - plain['cpu %']:+.1f} points over the panel without f0")
+    print(f"  the mel column adds its half window + hop: {live['mel window ms']:.0f} ms")
 
 
 if __name__ == "__main__":
-    main(*(float(a) for a in sys.argv[1:]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of each run (default 60)")
+    main(parser.parse_args().seconds)
