@@ -1,4 +1,5 @@
-"""``servis --self-test``: open the first demo clip offscreen, check the panes, print one line."""
+"""``servis --self-test``: open the first demo clip offscreen, check the panes and its pitch (Praat,
+through parselmouth), print one line."""
 
 from __future__ import annotations
 
@@ -19,8 +20,13 @@ class SelfTest:
         QTimer.singleShot(TIMEOUT_MS, lambda: self._finish(False, "timed out waiting for the panes"))
 
     def _on_drawn(self, _path: str) -> None:
-        # Not from inside the paint that announced the clip: grabbing there repaints recursively.
-        QTimer.singleShot(0, lambda: self._finish(*self._inspect()))
+        session = self.window.session
+        if session.prosody is not None:
+            # Not from inside the paint that announced the clip: grabbing there repaints recursively.
+            QTimer.singleShot(0, lambda: self._finish(*self._inspect()))
+        else:
+            session.prosody_ready.connect(lambda _p: QTimer.singleShot(0, lambda: self._finish(*self._inspect())))
+            session.prosody_failed.connect(lambda reason: self._finish(False, f"no pitch: {reason}"))
 
     def _inspect(self) -> tuple[bool, str]:
         analysis = self.window.session.analysis
@@ -31,8 +37,15 @@ class SelfTest:
         detail = (f"clip {analysis.clip.name} ({analysis.clip.duration:.2f} s, {analysis.clip.sr} Hz), "
                   f"mel {feats.mel_db.shape[0]}x{feats.mel_db.shape[1]}, mfcc {feats.mfcc.shape[0]}x"
                   f"{feats.mfcc.shape[1]}, panes {image.width()}x{image.height()} px, "
-                  f"pixel std {pixels.std():.1f}")
-        return pixels.std() > 5.0 and np.isfinite(feats.mel_db).all(), detail
+                  f"pixel std {pixels.std():.1f}, {self._pitch()}")
+        voiced = self.window.session.prosody is not None and self.window.session.prosody.voiced.any()
+        return pixels.std() > 5.0 and np.isfinite(feats.mel_db).all() and voiced, detail
+
+    def _pitch(self) -> str:
+        prosody = self.window.session.prosody
+        if prosody is None or not prosody.voiced.any():
+            return "no voiced frame"
+        return f"f0 median {np.nanmedian(prosody.f0_hz):.0f} Hz over {int(prosody.voiced.sum())} voiced frames"
 
     def _finish(self, ok: bool, detail: str) -> None:
         elapsed = time.perf_counter() - self.start

@@ -25,7 +25,7 @@ def test_self_test_prints_only_its_line_and_leaves_nothing(tmp_path):
                          text=True, timeout=180, env=env, cwd=REPO)
     assert out.returncode == 0, out.stdout + out.stderr
     (line,) = out.stdout.splitlines()
-    assert line.startswith("SERVIS self-test OK") and "mel 128x" in line
+    assert line.startswith("SERVIS self-test OK") and "mel 128x" in line and "f0 median" in line
     assert out.stderr == ""
     assert _tree(home) == set() and _tree(tmp) == set()
 

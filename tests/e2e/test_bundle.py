@@ -17,7 +17,9 @@ pytest.importorskip("PyInstaller", reason="PyInstaller is not installed (pip ins
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_TIMEOUT_S = 1800
 SELF_TEST_TIMEOUT_S = 180
-MAX_SIZE_MIB = 250
+MAX_SIZE_MIB = 290
+"""249 MiB without librosa/numba/llvmlite (issue 9), plus Praat (parselmouth, 36 MiB stripped) since
+the panes draw pitch (issue 10). A guard against shipping what the app never loads."""
 SYSTEM_PORTAUDIO = Path("/usr/lib/x86_64-linux-gnu/libportaudio.so.2")
 
 
@@ -73,7 +75,8 @@ def test_bundle_builds_and_passes_self_test(tmp_path: Path, capsys: pytest.Captu
               f"(exit {run.returncode})")
     report = f"exit {run.returncode}\nstdout:\n{_tail(run.stdout)}\nstderr:\n{_tail(run.stderr)}"
     assert run.returncode == 0, report
-    assert any(line.startswith("SERVIS self-test OK") for line in run.stdout.splitlines()), report
+    ok = [line for line in run.stdout.splitlines() if line.startswith("SERVIS self-test OK")]
+    assert ok and "f0 median" in ok[0], report
     assert size <= MAX_SIZE_MIB, f"the bundle is {size:.0f} MiB (at most {MAX_SIZE_MIB})"
     assert not [name for name in ("librosa", "numba", "llvmlite") if (internal / name).exists()]
     shutil.rmtree(dist, ignore_errors=True)
