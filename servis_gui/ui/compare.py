@@ -8,11 +8,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel, QMenu, QSizePolicy,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QMenu, QSizePolicy,
     QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QToolBar, QToolButton, QVBoxLayout, QWidget,
 )
 
 from servis_gui.core.db_reference import GROUP_REFERENCES, DbReference
+from servis_gui.core.prosody import Prosody
+from servis_gui.core.prosody_export import MISSING, ExportError
+from servis_gui.core.prosody_summary import NO_VOICE, summarise_prosody
 from servis_gui.core.summary import summarise
 from servis_gui.ui.compare_export import export_data, export_figure, export_png, export_svg, figure_size
 from servis_gui.ui.compare_grid import CompareGrid, GridClip
@@ -23,7 +26,11 @@ from servis_gui.core.analysis import Analysis
 MAX_CLIPS = 12
 SHORT_VIEW_PX = 480
 """Below this height the summary table starts hidden (its tool bar button brings it back)."""
-SUMMARY_ROWS = ("emotion", "speaker", "file", "duration", "peak", "RMS", "active speech")
+SUMMARY_ROWS = ("emotion", "speaker", "file", "duration", "peak", "RMS", "active speech",
+                "median f0", "f0 range", "intensity")
+PROSODY_ROWS = SUMMARY_ROWS[-3:]
+"""Filled when the group's prosody arrives (after the grid is drawn)."""
+PENDING = ("…", "Pitch and intensity are being computed")
 
 
 class CompareView(QWidget):
@@ -48,6 +55,9 @@ class CompareView(QWidget):
         # Its share of the height comes from the splitter's stretch, not its size hint.
         self.summary.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self._entries: list[tuple[object, Analysis]] = []
+        self._shown_indices: list[int] = []  # of the entries in the group's list of results
+        self._group_size = 0
+        self._prosody: list[Prosody | str] | None = None
         self._build_controls()
         self._layout()
         self._connect()
@@ -57,7 +67,10 @@ class CompareView(QWidget):
     def show_group(self, results: list[Analysis | str], records: list[object | None]) -> None:
         """Show the analysed clips; a result that is a message (a clip that failed) is left out,
         the window reports it. A record may be ``None``."""
-        self._entries = [(rec, res) for rec, res in zip(records, results) if not isinstance(res, str)][:MAX_CLIPS]
+        self._group_size = len(results)
+        self._shown_indices = [i for i, res in enumerate(results) if not isinstance(res, str)][:MAX_CLIPS]
+        self._entries = [(records[i], results[i]) for i in self._shown_indices]
+        self._prosody = None
         self.redraw()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
@@ -74,6 +87,7 @@ class CompareView(QWidget):
         self.grid.show_clips(clips, DbReference(self.reference.currentData()), self.layout_mode.currentData() == "rows",
                              self.time_mode.currentData() == "stretch")
         self._fill_summary(clips)
+        self._show_prosody()
 
     def play(self, index: int) -> None:
         """Play clip ``index`` (0-based); its playhead alone moves."""
@@ -88,7 +102,8 @@ class CompareView(QWidget):
 
     def _options(self) -> dict[str, QComboBox]:
         """The remembered options, by their settings key."""
-        return {"layout": self.layout_mode, "reference": self.reference, "time": self.time_mode}
+        return {"layout": self.layout_mode, "reference": self.reference, "time": self.time_mode,
+                "f0": self.f0_unit}
 
     def _build_controls(self) -> None:
         self.layout_mode = _combo([("columns", "columns"), ("rows", "rows")],
@@ -99,9 +114,13 @@ class CompareView(QWidget):
         self.time_mode = _combo([("common scale", "common"), ("stretched", "stretch")],
                                 "Common scale: every clip from 0 s, so tempo differences show.\n"
                                 "Stretched: every clip fills the same width.")
+        self.f0_unit = _combo([("Hz", "Hz"), ("semitones", "st")],
+                              "The f0 rows in Hz, or in semitones re 100 Hz\n"
+                              "(equal steps are equal musical intervals, in high and low voices alike)")
         for key, value in self.settings.compare_options().items():  # as the user left them
             combo = self._options()[key]
             combo.setCurrentIndex(max(0, combo.findData(value)))
+        self.grid.set_f0_unit(self.f0_unit.currentData())
         self.summary_button = QToolButton(text="Summary", checkable=True, checked=True,
                                           toolTip="Show the table of durations and levels under the grid")
         self.summary_button.toggled.connect(self.summary.setVisible)
@@ -121,10 +140,9 @@ class CompareView(QWidget):
         bar = QToolBar()
         bar.addWidget(self.export_button)
         for label, widget in (("Layout", self.layout_mode), ("dB re", self.reference),
-                              ("Time", self.time_mode)):
+                              ("Time", self.time_mode), ("f0", self.f0_unit)):
             bar.addSeparator()
-            bar.addWidget(QLabel(f"{label} "))
-            bar.addWidget(widget)
+            bar.addWidget(_labelled(label, widget))  # one widget: the two go behind » together
         bar.addSeparator()
         bar.addWidget(self.summary_button)
         bar.addWidget(self.pin)
@@ -140,12 +158,13 @@ class CompareView(QWidget):
 
     def _connect(self) -> None:
         for key, combo in self._options().items():
-            combo.currentIndexChanged.connect(self.redraw)
+            combo.currentIndexChanged.connect(self._on_f0_unit_changed if key == "f0" else self.redraw)
             combo.currentIndexChanged.connect(
                 lambda _i, key=key, combo=combo: self.settings.set_compare_option(key, combo.currentData()))
         self.grid.header_clicked.connect(self.play)
         self.session.group_playhead_moved.connect(self.grid.set_playhead)
         self.pin.toggled.connect(self.session.set_pinned)
+        self.session.group_prosody_ready.connect(self._on_group_prosody_ready)
         for n in range(1, 10):
             shortcut = QShortcut(QKeySequence(str(n)), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -158,9 +177,30 @@ class CompareView(QWidget):
             values = summarise(clip.analysis.clip, clip.analysis.features).as_row()
             values.update(emotion=clip.emotion, speaker=getattr(rec, "speaker", "") or "-",
                           file=clip.analysis.clip.name)
-            for row, key in enumerate(SUMMARY_ROWS):
-                self.summary.setItem(row, col, QTableWidgetItem(values[key]))
+            self._set_cells(col, {key: (text, "") for key, text in values.items()})
+
+    def _show_prosody(self) -> None:
+        """Draw the f0 rows and fill the prosody rows of the summary (pending until it arrives)."""
+        if self._prosody is not None:
+            self.grid.show_prosody(self._prosody)
+        for col in range(len(self._entries)):
+            self._set_cells(col, prosody_cells(None if self._prosody is None else self._prosody[col]))
         self.summary.resizeColumnsToContents()
+
+    def _set_cells(self, col: int, cells: dict[str, tuple[str, str]]) -> None:
+        """Write (text, tooltip) cells into column ``col`` of the summary, by row title."""
+        for key, (text, tip) in cells.items():
+            item = QTableWidgetItem(text)
+            item.setToolTip(tip)
+            self.summary.setItem(SUMMARY_ROWS.index(key), col, item)
+
+    def _on_group_prosody_ready(self, pairs: list[tuple[str, Prosody | str]]) -> None:
+        if len(pairs) == self._group_size:  # the group shown (the Session sends no other)
+            self._prosody = [pairs[i][1] for i in self._shown_indices]
+            self._show_prosody()
+
+    def _on_f0_unit_changed(self) -> None:
+        self.grid.set_f0_unit(self.f0_unit.currentData())
 
     # -- export --------------------------------------------------------------------------------
 
@@ -188,7 +228,11 @@ class CompareView(QWidget):
     def _on_export_data(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Export displayed data to folder")
         if folder:
-            files = export_data(self.grid, folder)
+            try:
+                files = export_data(self.grid, folder)
+            except ExportError as exc:  # a track that cannot be written, in plain words
+                self.message.emit(str(exc))
+                return
             self.message.emit(f"Saved {len(files)} files in {folder}")
 
 
@@ -219,11 +263,31 @@ def _spin(value: int, low: int, high: int) -> QSpinBox:
     return spin
 
 
+def _labelled(label: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(QLabel(label))
+    layout.addWidget(widget)
+    return box
+
+
 def _combo(items: list[tuple[str, str]], tooltip: str = "") -> QComboBox:
     combo = QComboBox(toolTip=tooltip)
     for text, data in items:
         combo.addItem(text, data)
     return combo
+
+
+def prosody_cells(prosody: Prosody | str | None) -> dict[str, tuple[str, str]]:
+    """The summary's prosody cells of one clip as (text, tooltip): pending (``None``), a reason
+    (str) or no voiced frame give "—" with the reason as tooltip."""
+    if prosody is None:
+        return dict.fromkeys(PROSODY_ROWS, PENDING)
+    summary = None if isinstance(prosody, str) else summarise_prosody(prosody)
+    if summary is None:
+        return dict.fromkeys(PROSODY_ROWS, (MISSING, prosody if isinstance(prosody, str) else NO_VOICE))
+    return {key: (text, "") for key, text in summary.as_row().items()}
 
 
 def _title(record: object | None, analysis: Analysis) -> str:

@@ -1,4 +1,4 @@
-"""The scrolled part of the comparison grid: per clip a header, a waveform, a mel and an MFCC plot."""
+"""The scrolled part of the comparison grid: per clip a header, a waveform, an f0, a mel and an MFCC plot."""
 
 from __future__ import annotations
 
@@ -9,12 +9,21 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSizeF, QTimer, Signal
 
 from servis_gui.core.emotions import emotion_color
+from servis_gui.core.prosody import Prosody
+from servis_gui.core.prosody_summary import NO_VOICE
 from servis_gui.ui.plot_helpers import (
-    CURSOR_PEN, PLAYHEAD_PEN, ROW_STRETCH, TimeViewBox, add_vline, band_plot, set_mel_ticks, set_mfcc_ticks,
+    CURSOR_PEN, PLAYHEAD_PEN, ROW_STRETCH, TimeViewBox, add_vline, band_plot, draw_f0, f0_curve, f0_in,
+    set_mel_ticks, set_mfcc_ticks,
 )
 from servis_gui.core.analysis import Analysis
 
-ROWS = ("waveform", "mel", "mfcc")
+ROWS = ("waveform", "f0", "mel", "mfcc")
+"""Top to bottom in a column: f0 under the waveform, above the spectra it is read against."""
+F0_STRETCH = 2
+"""The f0 row is as high as the waveform's, lower than the images: a contour needs less height."""
+STRETCH = dict(zip(("waveform", "mel", "mfcc"), ROW_STRETCH)) | {"f0": F0_STRETCH}
+F0_LABELS = {"Hz": "f0 (Hz)", "st": "f0 (st re 100 Hz)"}
+NOTE_COLOR = "#9aa0a6"
 PREPARED_COLUMNS = 6
 HEADER_CHARS = 22
 """Longer titles are cut (the summary has them), so a header fits a column of MIN_COLUMN_PX."""
@@ -60,6 +69,8 @@ class Column:
     curve: pg.PlotDataItem
     mel_image: pg.ImageItem
     mfcc_image: pg.ImageItem
+    f0: pg.PlotDataItem
+    f0_note: pg.TextItem
     lines: list[pg.InfiniteLine] = field(default_factory=list)
     playheads: list[pg.InfiniteLine] = field(default_factory=list)
 
@@ -111,8 +122,8 @@ class GridCanvas(pg.GraphicsLayoutWidget):
             self._add_column(len(self.columns))
         self._drop_columns(n)
         self.shown = n
-        for k, stretch in enumerate(ROW_STRETCH):  # in columns: the images get the height
-            self.ci.layout.setRowStretchFactor(k + 1, 0 if by_rows else stretch)
+        for k, name in enumerate(ROWS):  # in columns: the images get the height
+            self.ci.layout.setRowStretchFactor(k + 1, 0 if by_rows else STRETCH[name])
 
     def fill(self, i: int, clip: GridClip, mel_db: np.ndarray, scale: float) -> None:
         """Draw ``clip`` in column ``i``, its time axis multiplied by ``scale``."""
@@ -128,25 +139,46 @@ class GridCanvas(pg.GraphicsLayoutWidget):
             image.setRect(QRectF(x0, 0.0, width, data.shape[0]))
         set_mel_ticks(column.plots["mel"], feats.mel_hz)
         set_mfcc_ticks(column.plots["mfcc"], feats.mfcc.shape[0])
+        column.f0.setData([], [])  # until this clip's prosody arrives
+        column.f0_note.hide()
+
+    def fill_f0(self, i: int, prosody: Prosody | str, unit: str, scale: float) -> None:
+        """Draw clip ``i``'s f0 contour in ``unit`` ("Hz" or "st"), its time axis multiplied by
+        ``scale``; a reason (why there is no prosody) or a clip without voice gets a note instead."""
+        column = self.columns[i]
+        voiced = not isinstance(prosody, str) and bool(prosody.voiced.any())
+        if voiced:
+            draw_f0(column.f0, prosody.times * scale, prosody.f0_hz, unit)
+        else:
+            column.f0.setData([], [])
+            column.f0_note.setToolTip(prosody if isinstance(prosody, str) else NO_VOICE)
+        column.f0_note.setVisible(not voiced)
+
+    def set_f0_scale(self, low_hz: float, high_hz: float, unit: str) -> None:
+        """Show ``low_hz`` to ``high_hz`` in every column's f0 row, on an axis in ``unit``."""
+        low, high = f0_in(np.array([low_hz, high_hz]), unit)
+        for column in self.used:
+            column.plots["f0"].setYRange(low, high, padding=0.0)
+            column.plots["f0"].setLabel("left", F0_LABELS[unit])
 
     # -- building ----------------------------------------------------------------------------
 
     def _add_column(self, i: int) -> None:
         header = ClickableLabel("", justify="left")
         header.clicked.connect(lambda i=i: self.header_clicked.emit(i))
-        self.addItem(header, *((i * 2, 0, 1, 3) if self.by_rows else (0, i)))
+        self.addItem(header, *((i * 2, 0, 1, len(ROWS)) if self.by_rows else (0, i)))
         plots: dict[str, pg.PlotItem] = {}
         for k, name in enumerate(ROWS):
             row, col = (i * 2 + 1, k) if self.by_rows else (k + 1, i)
             link = self.columns[0].plots["waveform"] if self.columns else plots.get("waveform")
             time_axis = self.by_rows or name == ROWS[-1]
-            plots[name] = self._new_plot(row, col, time_axis, link, bands=name != "waveform")
+            plots[name] = self._new_plot(row, col, time_axis, link, bands=name in ("mel", "mfcc"))
         curve = plots["waveform"].plot()
         curve.setDownsampling(auto=True, method="peak")
         curve.setClipToView(True)
         plots["waveform"].setYRange(-1.0, 1.0, padding=0.02)
         column = Column(header, plots, curve, pg.ImageItem(axisOrder="row-major"),
-                        pg.ImageItem(axisOrder="row-major"))
+                        pg.ImageItem(axisOrder="row-major"), f0_curve(plots["f0"]), _note(plots["f0"]))
         plots["mel"].addItem(column.mel_image)
         plots["mfcc"].addItem(column.mfcc_image)
         column.lines = [add_vline(p, CURSOR_PEN) for p in plots.values()]
@@ -182,6 +214,15 @@ class GridCanvas(pg.GraphicsLayoutWidget):
                         line.setPos(x)
                         line.show()
                     return
+
+
+def _note(plot: pg.PlotItem) -> pg.TextItem:
+    """A hidden "no pitch" note in the corner of ``plot``'s view (it stays there when zoomed)."""
+    note = pg.TextItem("no pitch", color=NOTE_COLOR)
+    note.setParentItem(plot.getViewBox())
+    note.setPos(2.0, 0.0)
+    note.hide()
+    return note
 
 
 def _set_visible(column: Column, visible: bool) -> None:

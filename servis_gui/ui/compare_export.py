@@ -1,5 +1,5 @@
 """Export a comparison grid (every clip and both colour bars): PNG at a chosen size and DPI, SVG,
-and the displayed matrices."""
+and the displayed matrices and f0 / intensity tracks."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ import numpy as np
 from PySide6.QtCore import QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
+from servis_gui.core.prosody import Prosody
+from servis_gui.core.prosody_export import write_tracks_csv
+from servis_gui.core.prosody_summary import summarise_prosody
 from servis_gui.core.summary import summarise
 from servis_gui.ui.compare_grid import CompareGrid, FigurePart
 from servis_gui.ui.compare_svg import strokes_in_figure_coordinates
@@ -17,6 +20,8 @@ from servis_gui.ui.compare_svg import strokes_in_figure_coordinates
 INCH_M = 0.0254
 PUBLICATION_WIDTH = 3000
 PUBLICATION_DPI = 300
+SUMMARY_COLUMNS = ("clip", "emotion", "file", "duration_s", "peak", "rms_dbfs", "active_ratio",
+                   "median_f0_hz", "median_f0_st", "f0_range_st", "intensity_mean_db")
 
 
 def export_png(grid: CompareGrid, path: str | Path, width: int, height: int, dpi: int = 150,
@@ -103,7 +108,8 @@ def _render(parts: list[FigurePart], painter: QPainter, target: QRectF) -> None:
 
 
 def export_data(grid: CompareGrid, folder: str | Path) -> list[Path]:
-    """Save what each column shows: mel dB (as displayed), MFCC and waveform as NPY and CSV.
+    """Save what each column shows: mel dB (as displayed), MFCC and waveform as NPY and CSV, and
+    the f0 and intensity tracks of each clip whose prosody has arrived as ``<clip>_prosody.csv``.
 
     Also writes ``summary.csv`` with the per-clip summary row. Returns the files written.
     """
@@ -118,6 +124,9 @@ def export_data(grid: CompareGrid, folder: str | Path) -> list[Path]:
                                 np.arange(feats.mfcc.shape[0]), "coefficient")
         np.save(folder / f"{stem}_waveform.npy", clip.analysis.clip.samples)
         written.append(folder / f"{stem}_waveform.npy")
+        if isinstance(prosody := grid.prosody[i], Prosody):
+            write_tracks_csv(prosody, folder / f"{stem}_prosody.csv")
+            written.append(folder / f"{stem}_prosody.csv")
     written.append(_save_summary(grid, folder / "summary.csv"))
     return written
 
@@ -136,9 +145,13 @@ def _save_matrix(stem: Path, matrix: np.ndarray, times: np.ndarray, rows: np.nda
 def _save_summary(grid: CompareGrid, path: Path) -> Path:
     with open(path, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["clip", "emotion", "file", "duration_s", "peak", "rms_dbfs", "active_ratio"])
-        for i, clip in enumerate(grid.clips):
+        writer.writerow(SUMMARY_COLUMNS)
+        for i, (clip, prosody) in enumerate(zip(grid.clips, grid.prosody)):
             s = summarise(clip.analysis.clip, clip.analysis.features)
+            p = summarise_prosody(prosody) if isinstance(prosody, Prosody) else None
+            pitch = [""] * 4 if p is None else [
+                f"{p.f0_median_hz:.2f}", f"{p.f0_median_st:.3f}", f"{p.f0_range_st:.3f}", f"{p.intensity_mean_db:.2f}"]
             writer.writerow([i + 1, clip.emotion, clip.analysis.clip.identity.path, f"{s.duration:.3f}",
-                             f"{s.peak:.4f}", f"{s.rms_dbfs:.2f}", f"{s.active_ratio:.3f}"])
+                             f"{s.peak:.4f}", f"{s.rms_dbfs:.2f}", f"{s.active_ratio:.3f}", *pitch])
     return path
+

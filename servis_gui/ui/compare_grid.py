@@ -1,4 +1,4 @@
-"""CompareGrid: waveform / mel / MFCC of several clips on shared scales and one linked time axis."""
+"""CompareGrid: waveform / f0 / mel / MFCC of several clips on shared scales and one linked time axis."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QFrame, QGraphicsScene, QHBoxLayout, QScrollArea, 
 
 from servis_gui.core.db_reference import DbReference
 from servis_gui.core.levels import group_mel_db, mfcc_levels
+from servis_gui.core.prosody import Prosody
+from servis_gui.core.prosody_summary import shared_f0_scale
 from servis_gui.ui.compare_bars import ColorBars
 from servis_gui.ui.compare_canvas import MARGIN_PX, PREPARED_COLUMNS, GridCanvas, GridClip
 from servis_gui.ui.plot_helpers import MFCC_COLORMAP
@@ -20,6 +22,8 @@ MIN_COLUMN_PX = 140
 """Narrowest column: below it the grid scrolls sideways."""
 MIN_ROW_PX = 190
 """Lowest row (header and plots) in the "rows" layout: below it the grid scrolls down."""
+DEFAULT_F0_SCALE = (70.0, 400.0)
+"""The f0 rows' range (Hz) until a group's prosody arrives: most speaking voices."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,8 @@ class FigurePart:
 
 
 class CompareGrid(QWidget):
-    """Draws N clips; one colour bar drives every mel image and one every MFCC image.
+    """Draws N clips; one colour bar drives every mel image and one every MFCC image, and every f0
+    row has one range (``f0_scale``, Hz) in one unit (``f0_unit``).
 
     The clips scroll (sideways in columns, down in rows) when they do not fit; the colour bars
     stay beside them, lined up with the mel and MFCC rows.
@@ -50,6 +55,9 @@ class CompareGrid(QWidget):
         self.colormap = colormap
         self.clips: list[GridClip] = []
         self.stretch = False
+        self.prosody: list[Prosody | str | None] = []
+        self.f0_unit = "Hz"
+        self.f0_scale = DEFAULT_F0_SCALE
         self.canvas = GridCanvas()
         self.scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
         self.scroll.setWidget(self.canvas)
@@ -94,6 +102,10 @@ class CompareGrid(QWidget):
         return [c.curve for c in self.canvas.used]
 
     @property
+    def f0_curves(self) -> list[pg.PlotDataItem]:
+        return [c.f0 for c in self.canvas.used]
+
+    @property
     def headers(self) -> list[pg.LabelItem]:
         return [c.header for c in self.canvas.used]
 
@@ -118,12 +130,16 @@ class CompareGrid(QWidget):
             One row per clip instead of one column per clip.
         stretch : bool
             Stretch every clip to the same width instead of a common time scale.
+
+        The f0 rows stay empty until :meth:`show_prosody`.
         """
         self.clips, self.stretch = clips, stretch
+        self.prosody = [None] * len(clips)
         self.canvas.set_count(len(clips), by_rows)
         self._set_scrolling(len(clips), by_rows)
         if not clips:
             return
+        self.canvas.set_f0_scale(*self.f0_scale, self.f0_unit)
         mel_dbs, mel_lv = group_mel_db([c.analysis.features for c in clips], reference)
         for i, (clip, mel_db) in enumerate(zip(clips, mel_dbs)):
             self.canvas.fill(i, clip, mel_db, 1.0 / clip.analysis.clip.duration if stretch else 1.0)
@@ -135,6 +151,24 @@ class CompareGrid(QWidget):
         longest = max((1.0 if stretch else c.analysis.clip.duration) for c in clips)
         self.plots[0]["waveform"].setXRange(0.0, longest, padding=0.0)
         self.align_bars()
+
+    def show_prosody(self, prosody: list[Prosody | str]) -> None:
+        """Draw each clip's f0 contour, every column on one range (see ``shared_f0_scale``).
+
+        Parameters
+        ----------
+        prosody : list of Prosody or str
+            One per clip shown, in order; a str says why that clip has none.
+        """
+        self.prosody = list(prosody)
+        tracks = [p.f0_hz for p in self.prosody if isinstance(p, Prosody)]
+        self.f0_scale = shared_f0_scale(tracks) or self.f0_scale
+        self._draw_f0()
+
+    def set_f0_unit(self, unit: str) -> None:
+        """Show f0 in ``unit``: "Hz" or "st" (semitones re 100 Hz)."""
+        self.f0_unit = unit
+        self._draw_f0()
 
     def set_playhead(self, index: int, t: float | None) -> None:
         """Show the playhead at ``t`` seconds in clip ``index`` only (``None`` hides it)."""
@@ -163,6 +197,14 @@ class CompareGrid(QWidget):
                 FigurePart(self.color_bars.scene(), bars, QPointF(self.canvas.width(), top))]
 
     # -- layout --------------------------------------------------------------------------------
+
+    def _draw_f0(self) -> None:
+        if not self.clips:
+            return
+        for i, prosody in enumerate(self.prosody):
+            if prosody is not None:
+                self.canvas.fill_f0(i, prosody, self.f0_unit, self._x_of(i, 1.0))
+        self.canvas.set_f0_scale(*self.f0_scale, self.f0_unit)
 
     def _set_scrolling(self, n: int, by_rows: bool) -> None:
         """Give the clips their minimum room; the scroll area scrolls when they need more."""

@@ -78,10 +78,11 @@ def test_summary_row_equals_the_core_computation(grid_window):
         assert shown["emotion"] == clip.emotion
 
 
-def test_png_svg_and_data_export(grid_window, tmp_path):
+def test_png_svg_and_data_export(grid_window, qtbot, tmp_path):
     from servis_gui.ui.compare_export import export_data, export_png, export_svg
 
     grid = grid_window.compare.grid
+    qtbot.waitUntil(lambda: None not in grid.prosody, timeout=20000)  # the f0 rows drawn
     image = export_png(grid, tmp_path / "grid.png", 2400, 1350, dpi=200)
     from PySide6.QtGui import QImage
 
@@ -98,7 +99,7 @@ def test_png_svg_and_data_export(grid_window, tmp_path):
     mel0 = np.load(tmp_path / "data" / "01_m3_kids_angry_mel_db.npy")
     assert np.array_equal(mel0, grid.mel_images[0].image)
     assert (tmp_path / "data" / "summary.csv").read_text().count("\n") == 7
-    assert len(files) == 6 * 5 + 1
+    assert len(files) == 6 * 6 + 1  # mel and MFCC (NPY + CSV), waveform, f0 and intensity; the summary
 
 
 def test_a_broken_clip_in_the_group_is_reported_and_the_rest_shown(window, qtbot, tmp_path):
