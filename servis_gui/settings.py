@@ -67,9 +67,9 @@ class Settings:
     def set_f0_unit(self, unit: str) -> None:
         self._store.setValue("view/f0_unit", unit)
 
-    def prosody_pane(self) -> bool:
-        """Is the Prosody pane (f0 and intensity under the waveform) shown? Yes at first."""
-        return str(self._store.value("view/prosody_pane", True)).lower() == "true"
+    def prosody_pane(self, default: bool = True) -> bool:
+        """Is the Prosody pane (f0 under the waveform) shown? ``default`` until the user chooses."""
+        return str(self._store.value("view/prosody_pane", default)).lower() == "true"
 
     def set_prosody_pane(self, shown: bool) -> None:
         self._store.setValue("view/prosody_pane", shown)

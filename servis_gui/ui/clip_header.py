@@ -67,3 +67,11 @@ class ClipHeader(QLabel):
         if self.catalogue is not None and self.catalogue.is_demo(clip.identity.path):
             details.append("<i>synthetic demo voice</i>")
         return SEPARATOR.join(details)
+
+
+def no_clip_label() -> QLabel:
+    """What the Clip tab shows before any clip could be opened (no empty axes)."""
+    label = QLabel("No clip open.\n\nOpen an audio file (Ctrl+O), drop one here, or pick a clip in the dataset.")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from servis_gui.core.file_access import display_name, resolve_path
 from servis_gui.settings import Settings
-from servis_gui.ui.clip_header import ClipHeader
+from servis_gui.ui.clip_header import ClipHeader, no_clip_label
 from servis_gui.ui.menus import HELP, build_menus, fill_recent_menus
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,8 @@ FRAME_ALLOWANCE = (16, 48)
 """Room left on the screen for the window manager's frame and title bar."""
 WIDE_SCREEN_PX = 1280
 """Narrower screens (in Qt's logical pixels) get every dock in one column at the left."""
+TALL_SCREEN_PX = 1000
+"""Taller screens (logical pixels) show the Prosody pane at first; on shorter ones the mel keeps the room."""
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.opus *.mp3 *.aiff *.aif *.au *.caf *.w64);;All files (*)"
 
 
@@ -104,7 +106,7 @@ class MainWindow(QMainWindow):
 
         self.panes = PaneStack(self.session, self.settings.colormap())
         self.panes.set_f0_unit(self.settings.f0_unit())
-        self.panes.set_prosody_visible(self.settings.prosody_pane())
+        self.panes.set_prosody_visible(self._prosody_pane_shown())
         self._build_tabs()
         self._build_docks()
         self._connect()
@@ -128,7 +130,7 @@ class MainWindow(QMainWindow):
         self._central.removeWidget(self.header)
         layout.addWidget(self.header)
         self.pane_area = QStackedWidget()
-        self.pane_area.addWidget(_no_clip_label())
+        self.pane_area.addWidget(no_clip_label())
         self.pane_area.addWidget(self.panes)
         layout.addWidget(self.pane_area, 1)
         self.compare = CompareView(self.session, self.settings, self.settings.colormap())
@@ -143,9 +145,10 @@ class MainWindow(QMainWindow):
 
         settings = self.settings
         analysis = AnalysisPanel(self.session.params, settings.colormap(), self.session.pitch_params,
-                                 settings.f0_unit(), settings.prosody_pane())
+                                 settings.f0_unit(), self._prosody_pane_shown())
         self.params_panel, self.pitch_panel = analysis.params, analysis.pitch
-        self.capture = CapturePanel(self.settings.recordings_dir(), self.session.params, self.settings.colormap())
+        self.capture = CapturePanel(settings.recordings_dir(), self.session.params, settings.colormap(),
+                                    pitch_params=self.session.pitch_params)
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         # A small screen (a laptop at 200 % scale) has no room for a column of docks on each side.
         narrow = self.screen().availableGeometry().width() < WIDE_SCREEN_PX
@@ -167,6 +170,10 @@ class MainWindow(QMainWindow):
         self.menus["record"].addAction("Recordings &folder…", self.choose_recordings_dir)
         self.prosody_action = self.pitch_panel.show_pane_action(self.menus["view"])
         self.addAction(self.prosody_action)
+
+    def _prosody_pane_shown(self) -> bool:
+        """The user's choice; at first, shown on a screen tall enough to give it room."""
+        return self.settings.prosody_pane(self.screen().availableGeometry().height() >= TALL_SCREEN_PX)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -192,6 +199,7 @@ class MainWindow(QMainWindow):
         self.params_panel.colormap_changed.connect(self._on_colormap_changed)
         self.pitch_panel.pitch_changed.connect(s.set_pitch_params)
         s.pitch_params_changed.connect(self.settings.set_pitch_params)
+        s.pitch_params_changed.connect(self.capture.set_pitch_params)
         s.prosody_failed.connect(lambda text: status.showMessage(f"No pitch or intensity: {text}", 10000))
         self.pitch_panel.unit_changed.connect(self._on_f0_unit_changed)
         self.pitch_panel.prosody_pane_toggled.connect(self._on_prosody_pane_toggled)
@@ -391,10 +399,3 @@ class MainWindow(QMainWindow):
             self.session.shutdown()
         super().closeEvent(event)
 
-
-def _no_clip_label() -> QLabel:
-    """What the Clip tab shows before any clip could be opened (no empty axes)."""
-    label = QLabel("No clip open.\n\nOpen an audio file (Ctrl+O), drop one here, or pick a clip in the dataset.")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    return label

@@ -15,7 +15,7 @@ from servis_gui.ui.plot_helpers import (
     CURSOR_PEN, MFCC_COLORMAP, PLAYHEAD_PEN, PROSODY_STRETCH, ROW_STRETCH, TimeViewBox, add_vline, band_plot,
     draw_f0, f0_curve, set_mel_ticks, set_mfcc_ticks,
 )
-from servis_gui.ui.prosody_pane import ProsodyPane
+from servis_gui.ui.prosody_pane import IntensityOverlay, ProsodyPane, describe
 
 QWIDGETSIZE_MAX = (1 << 24) - 1
 LEFT_AXIS_PX = 64
@@ -44,14 +44,14 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.session = session
         self._awaiting_paint = self._awaiting_prosody_paint = False
         self.wave = self._add_plot(self.addPlot(row=WAVE_ROW, col=0, viewBox=TimeViewBox()), "Amplitude")
-        self.prosody = ProsodyPane(self.ci, PROSODY_ROW, RIGHT_COLUMN_PX)
+        self.prosody = ProsodyPane(self.ci, PROSODY_ROW)
         self._add_plot(self.prosody.plot, None)
+        self.intensity = IntensityOverlay(self.ci, self.wave, WAVE_ROW, RIGHT_COLUMN_PX)
         self.mel = self._add_plot(band_plot(self.ci, MEL_ROW, 0, TimeViewBox()), "Frequency (Hz)")
         self.mfcc = self._add_plot(band_plot(self.ci, MFCC_ROW, 0, TimeViewBox()), "MFCC")
         self.mfcc.setLabel("bottom", "Time", units="s")
         for plot in (self.wave, self.prosody.plot, self.mel):  # one time scale, under the MFCC
             plot.hideAxis("bottom")
-        self.set_prosody_visible(True)
         self.mel_f0 = f0_curve(self.mel)
         self.curve = self.wave.plot(pen=pg.mkPen("#4fc3f7", width=1))
         self.curve.setDownsampling(auto=True, method="peak")
@@ -63,7 +63,8 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.mfcc.addItem(self.mfcc_image)
         self.mel_bar = self._add_bar(MEL_ROW, self.mel_image, colormap, "dB")
         self.mfcc_bar = self._add_bar(MFCC_ROW, self.mfcc_image, MFCC_COLORMAP, "MFCC value (c1.. range)")
-        self._add_spacer(WAVE_ROW)
+        self.prosody_spacer = self._add_spacer(PROSODY_ROW)
+        self.set_prosody_visible(True)
         self.cursors = [add_vline(p, CURSOR_PEN) for p in self.plots]
         self.playheads = [add_vline(p, PLAYHEAD_PEN) for p in self.plots]
         self.regions = [self._add_region(p) for p in self.plots]
@@ -78,12 +79,12 @@ class PaneStack(pg.GraphicsLayoutWidget):
 
     def set_prosody_visible(self, shown: bool) -> None:
         """Show or hide the Prosody pane (hidden, it gives its height to the others)."""
-        self.prosody.set_visible(shown)
+        self.prosody.plot.setVisible(shown)
         stretches = dict(zip((WAVE_ROW, MEL_ROW, MFCC_ROW), ROW_STRETCH, strict=True))
         stretches[PROSODY_ROW] = PROSODY_STRETCH if shown else 0
         for row, stretch in stretches.items():
             self.ci.layout.setRowStretchFactor(row, stretch)
-        for item in (self.prosody.plot, self.prosody.axis):
+        for item in (self.prosody.plot, self.prosody_spacer):
             item.setMaximumHeight(QWIDGETSIZE_MAX if shown else 0)
             item.setMinimumHeight(0)
 
@@ -92,10 +93,12 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.prosody.set_unit(unit)
 
     def show_prosody(self, prosody: Prosody) -> None:
-        """Draw f0 over the mel image (at the height of its frequency) and in the Prosody pane."""
+        """Draw f0 over the mel image (at the height of its frequency) and in the Prosody pane, and
+        intensity over the waveform."""
         features = self.session.analysis.features
         draw_f0(self.mel_f0, prosody.times, prosody.f0_hz, mel_hz=features.mel_hz)
         self.prosody.show(prosody)
+        self.intensity.show(prosody)
         self._awaiting_prosody_paint = True
 
     def show_analysis(self, analysis: Analysis) -> None:
@@ -111,6 +114,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
         set_mfcc_ticks(self.mfcc, feats.mfcc.shape[0])
         self.mel_f0.setData([], [])
         self.prosody.clear()
+        self.intensity.clear()
         for plot in self.plots:
             plot.setLimits(xMin=x0 - 0.05, xMax=max(clip.duration, width + x0) + 0.05)
         self.show_selection(self.session.selection)
@@ -163,10 +167,11 @@ class PaneStack(pg.GraphicsLayoutWidget):
         self.addItem(bar, row=row, col=1)
         return bar
 
-    def _add_spacer(self, row: int) -> None:
+    def _add_spacer(self, row: int) -> pg.GraphicsWidget:
         spacer = pg.GraphicsWidget()
         spacer.setFixedWidth(RIGHT_COLUMN_PX)
         self.addItem(spacer, row=row, col=1)
+        return spacer
 
     def _add_region(self, plot: pg.PlotItem) -> pg.LinearRegionItem:
         region = pg.LinearRegionItem(brush=pg.mkBrush(255, 255, 255, 40))
@@ -218,7 +223,7 @@ class PaneStack(pg.GraphicsLayoutWidget):
             if plot.isVisible() and plot.sceneBoundingRect().contains(pos):
                 point = plot.getViewBox().mapSceneToView(pos)
                 self.session.set_cursor(point.x())
-                prosody = self.prosody.describe(point.x())
+                prosody = describe(self.prosody.prosody, point.x())
                 text = self._describe(plot, point.x(), point.y())
                 self.readout.emit(f"{text}   {prosody}" if prosody else text)
                 return

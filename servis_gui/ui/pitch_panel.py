@@ -42,7 +42,7 @@ class PitchPanel(QWidget):
         self.method = combo_of(METHOD_NAMES)
         self.method.setToolTip("Praat's pitch tracker: autocorrelation is Praat's default for intonation.")
         self.unit = combo_of(UNIT_NAMES)
-        self.show_pane = QCheckBox("Prosody pane (f0 and intensity)")
+        self.show_pane = QCheckBox("Prosody pane (Ctrl+Shift+P)")
         self.show_pane.setChecked(prosody_pane)
         self.problem = QLabel(wordWrap=True)
         self.problem.setStyleSheet("color: #ff8a65")
@@ -66,7 +66,7 @@ class PitchPanel(QWidget):
 
     def show_pane_action(self, menu: QMenu) -> QAction:
         """A checkable "Prosody pane" entry in ``menu`` (Ctrl+Shift+P), kept in step with the check box."""
-        action = menu.addAction("&Prosody pane (f0 and intensity)")
+        action = menu.addAction("&Prosody pane (f0 in Hz or semitones)")
         action.setCheckable(True)
         action.setChecked(self.show_pane.isChecked())
         action.setShortcut(QKeySequence("Ctrl+Shift+P"))
