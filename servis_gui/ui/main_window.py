@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 import os
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QLabel, QMainWindow, QProgressBar, QStackedWidget, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
 from servis_gui.core.file_access import display_name, resolve_path
 from servis_gui.settings import Settings
@@ -43,8 +41,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self._initial_paths = [str(p) for p in paths or []]
-        self.session = self.panes = self.library = self.params_panel = None
-        self.capture = self.compare = None
+        self.session = self.panes = self.library = self.params_panel = self.pitch_panel = None
+        self.capture = self.compare = self.measurements = None
         self._warmed = self._started = False
         self.setWindowTitle("SERVIS - Speech Emotion Recognition Visualiser")
         self.setAcceptDrops(True)
@@ -140,48 +138,14 @@ class MainWindow(QMainWindow):
         self._central.addWidget(self.tabs, 1)
 
     def _build_docks(self) -> None:
-        from servis_gui.ui.analysis_panel import AnalysisPanel
-        from servis_gui.ui.capture_panel import CapturePanel
+        from servis_gui.ui.docks import build_docks
 
-        settings = self.settings
-        analysis = AnalysisPanel(self.session.params, settings.colormap(), self.session.pitch_params,
-                                 settings.f0_unit(), self._prosody_pane_shown())
-        self.params_panel, self.pitch_panel = analysis.params, analysis.pitch
-        self.capture = CapturePanel(settings.recordings_dir(), self.session.params, settings.colormap(),
-                                    pitch_params=self.session.pitch_params)
-        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-        # A small screen (a laptop at 200 % scale) has no room for a column of docks on each side.
-        narrow = self.screen().availableGeometry().width() < WIDE_SCREEN_PX
-        self.dataset_dock = self._dock("Dataset", self.library.browser, left)
-        analysis_dock = self._dock("Analysis", analysis, left if narrow else right)
-        # Beside the panes, not under them: the panes keep their height while recording.
-        self.record_dock = self._dock("Record", self.capture, left if narrow else right)
-        if narrow:
-            self.tabifyDockWidget(self.dataset_dock, analysis_dock)
-        self.tabifyDockWidget(analysis_dock, self.record_dock)
-        self.dataset_dock.raise_()
-        self.record_dock.hide()  # hidden: the microphone (and sounddevice) stay untouched until asked
-        record = self.capture.record_action
-        record.triggered.disconnect(self.capture.toggle_recording)
-        record.triggered.connect(self.record)
-        self.addAction(record)  # a window shortcut even while the Record dock is hidden
-        self.menus["record"].addAction(record)
-        self.menus["record"].addAction(self.record_dock.toggleViewAction())
-        self.menus["record"].addAction("Recordings &folder…", self.choose_recordings_dir)
-        self.prosody_action = self.pitch_panel.show_pane_action(self.menus["view"])
-        self.addAction(self.prosody_action)
+        build_docks(self, narrow=self.screen().availableGeometry().width() < WIDE_SCREEN_PX,
+                    prosody_pane=self._prosody_pane_shown())
 
     def _prosody_pane_shown(self) -> bool:
         """The user's choice; at first, shown on a screen tall enough to give it room."""
         return self.settings.prosody_pane(self.screen().availableGeometry().height() >= TALL_SCREEN_PX)
-
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title.lower()}")
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        self.menus["view"].addAction(dock.toggleViewAction())
-        return dock
 
     def _connect(self) -> None:
         s, lib, status = self.session, self.library, self.statusBar()
@@ -395,6 +359,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if self.session is not None and self.capture is not None:
             self.capture.shutdown()
+            self.measurements.shutdown()
             self.library.browser.shutdown()
             self.session.shutdown()
         super().closeEvent(event)
