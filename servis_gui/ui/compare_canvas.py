@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSizeF, QTimer, Signal
+from PySide6.QtGui import QFontMetricsF
 
 from servis_gui.core.emotions import emotion_color
 from servis_gui.core.prosody import Prosody
 from servis_gui.core.prosody_summary import NO_VOICE
 from servis_gui.ui.plot_helpers import (
-    CURSOR_PEN, PLAYHEAD_PEN, ROW_STRETCH, TimeViewBox, add_vline, band_plot, draw_f0, f0_curve, f0_in,
+    CURSOR_PEN, PLAYHEAD_PEN, ROW_STRETCH, BandAxis, TimeViewBox, add_vline, draw_f0, f0_curve, f0_in,
     set_mel_ticks, set_mfcc_ticks,
 )
 from servis_gui.core.analysis import Analysis
@@ -22,7 +23,8 @@ ROWS = ("waveform", "f0", "mel", "mfcc")
 F0_STRETCH = 2
 """The f0 row is as high as the waveform's, lower than the images: a contour needs less height."""
 STRETCH = dict(zip(("waveform", "mel", "mfcc"), ROW_STRETCH)) | {"f0": F0_STRETCH}
-F0_LABELS = {"Hz": "f0 (Hz)", "st": "f0 (st re 100 Hz)"}
+F0_LABELS = {"Hz": ("f0 (Hz)", "f0 (Hz)"), "st": ("f0 (st re 100 Hz)", "f0 (st)")}
+"""Per unit, the f0 axis label in full and the short one for a row too low for it."""
 NOTE_COLOR = "#9aa0a6"
 PREPARED_COLUMNS = 6
 HEADER_CHARS = 22
@@ -58,6 +60,34 @@ class ClickableLabel(pg.LabelItem):
     def mouseClickEvent(self, ev) -> None:  # noqa: N802 (Qt override)
         ev.accept()
         self.clicked.emit()
+
+
+class F0Axis(pg.AxisItem):
+    """The f0 row's left axis: its label in full where the row is high enough, else short
+    (the full one is its tooltip)."""
+
+    _labels = ("", "")  # a class default: pyqtgraph resizes the axis while it is built
+
+    def __init__(self) -> None:
+        super().__init__("left")
+
+    def set_labels(self, full: str, short: str) -> None:
+        self._labels = (full, short)
+        self.setToolTip(full)
+        self._fit()
+
+    def resizeEvent(self, ev=None) -> None:  # noqa: N802 (pyqtgraph override)
+        self._fit()
+        super().resizeEvent(ev)
+
+    def _fit(self) -> None:
+        full, short = self._labels
+        if not full or self.label is None:  # not labelled yet, or closed
+            return
+        margin = 2 * self.label.document().documentMargin()
+        fits = QFontMetricsF(self.label.font()).horizontalAdvance(full) + margin <= self.size().height()
+        if (wanted := full if fits else short) != self.labelText:
+            self.setLabel(wanted)
 
 
 @dataclass
@@ -122,8 +152,7 @@ class GridCanvas(pg.GraphicsLayoutWidget):
             self._add_column(len(self.columns))
         self._drop_columns(n)
         self.shown = n
-        for k, name in enumerate(ROWS):  # in columns: the images get the height
-            self.ci.layout.setRowStretchFactor(k + 1, 0 if by_rows else STRETCH[name])
+        self._set_row_stretch(n)
 
     def fill(self, i: int, clip: GridClip, mel_db: np.ndarray, scale: float) -> None:
         """Draw ``clip`` in column ``i``, its time axis multiplied by ``scale``."""
@@ -159,7 +188,7 @@ class GridCanvas(pg.GraphicsLayoutWidget):
         low, high = f0_in(np.array([low_hz, high_hz]), unit)
         for column in self.used:
             column.plots["f0"].setYRange(low, high, padding=0.0)
-            column.plots["f0"].setLabel("left", F0_LABELS[unit])
+            column.plots["f0"].getAxis("left").set_labels(*F0_LABELS[unit])
 
     # -- building ----------------------------------------------------------------------------
 
@@ -172,7 +201,7 @@ class GridCanvas(pg.GraphicsLayoutWidget):
             row, col = (i * 2 + 1, k) if self.by_rows else (k + 1, i)
             link = self.columns[0].plots["waveform"] if self.columns else plots.get("waveform")
             time_axis = self.by_rows or name == ROWS[-1]
-            plots[name] = self._new_plot(row, col, time_axis, link, bands=name in ("mel", "mfcc"))
+            plots[name] = self._new_plot(row, col, time_axis, link, _axis_items(name))
         curve = plots["waveform"].plot()
         curve.setDownsampling(auto=True, method="peak")
         curve.setClipToView(True)
@@ -186,11 +215,8 @@ class GridCanvas(pg.GraphicsLayoutWidget):
         self.columns.append(column)
 
     def _new_plot(self, row: int, col: int, time_axis: bool, link: pg.PlotItem | None,
-                  bands: bool) -> pg.PlotItem:
-        if bands:
-            plot = band_plot(self.ci, row, col, TimeViewBox())
-        else:
-            plot = self.addPlot(row=row, col=col, viewBox=TimeViewBox())
+                  axis_items: dict[str, pg.AxisItem]) -> pg.PlotItem:
+        plot = self.addPlot(row=row, col=col, viewBox=TimeViewBox(), axisItems=axis_items)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.getAxis("left").setWidth(AXIS_PX)
@@ -198,6 +224,22 @@ class GridCanvas(pg.GraphicsLayoutWidget):
         if link is not None:
             plot.setXLink(link)
         return plot
+
+    def _set_row_stretch(self, n: int) -> None:
+        """In columns the images get the height; in rows every clip's plots get an equal share.
+
+        A row whose stretch was never set takes all the spare height from rows set to 0 (Qt), so
+        every row is set, also those a previous layout used.
+        """
+        layout = self.ci.layout
+        for row in range(layout.rowCount()):
+            layout.setRowStretchFactor(row, 0)
+        if self.by_rows:
+            for i in range(n):
+                layout.setRowStretchFactor(i * 2 + 1, 1)
+        else:
+            for k, name in enumerate(ROWS):
+                layout.setRowStretchFactor(k + 1, STRETCH[name])
 
     def _drop_columns(self, keep: int) -> None:
         for column in self.columns[keep:]:
@@ -214,6 +256,12 @@ class GridCanvas(pg.GraphicsLayoutWidget):
                         line.setPos(x)
                         line.show()
                     return
+
+
+def _axis_items(row: str) -> dict[str, pg.AxisItem]:
+    """The y axis of a row: band labels for the images, an f0 axis, pyqtgraph's own for the waveform."""
+    axis = BandAxis() if row in ("mel", "mfcc") else F0Axis() if row == "f0" else None
+    return {} if axis is None else {"left": axis}
 
 
 def _note(plot: pg.PlotItem) -> pg.TextItem:

@@ -66,6 +66,8 @@ def test_stretch_and_row_layout(grid_window):
     first = view.grid.plots[0]
     assert len(view.grid.headers) == 6
     assert first["waveform"].sceneBoundingRect().top() == pytest.approx(first["mel"].sceneBoundingRect().top())
+    heights = [plots["waveform"].getViewBox().height() for plots in view.grid.plots]
+    assert max(heights) - min(heights) <= 1  # every clip's row equally high
 
 
 def test_summary_row_equals_the_core_computation(grid_window):

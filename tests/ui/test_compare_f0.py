@@ -64,7 +64,7 @@ def test_every_column_shares_one_f0_range_that_holds_both_voices(voices):
     low, high = ranges.pop()
     assert low < 150.0 * 0.97 and high > 300.0 * 1.03
     assert high < 600.0 and low > 60.0  # not the pitch floor to ceiling: the voices fill the row
-    assert all(plots["f0"].getAxis("left").labelText == F0_LABELS["Hz"] for plots in grid.plots)
+    assert all(plots["f0"].getAxis("left").labelText == "f0 (Hz)" for plots in grid.plots)
 
 
 def test_semitone_switch_changes_axis_and_values_and_is_remembered(voices, settings):
@@ -74,11 +74,17 @@ def test_semitone_switch_changes_axis_and_values_and_is_remembered(voices, setti
     for curve, f0 in zip(grid.f0_curves, (150.0, 300.0)):
         assert np.median(finite_y(curve)) == pytest.approx(12 * np.log2(f0 / 100), abs=0.4)
     for plots in grid.plots:
-        assert plots["f0"].getAxis("left").labelText == F0_LABELS["st"] == "f0 (st re 100 Hz)"
+        assert plots["f0"].getAxis("left").labelText in F0_LABELS["st"] == ("f0 (st re 100 Hz)", "f0 (st)")
         assert plots["f0"].viewRange()[1] == pytest.approx(12 * np.log2(np.array(hz_range) / 100), abs=1e-6)
     assert settings.compare_options()["f0"] == "st"
     voices.layout_mode.setCurrentIndex(voices.layout_mode.findData("rows"))  # a redraw keeps the unit
     assert np.median(finite_y(grid.f0_curves[1])) == pytest.approx(12 * np.log2(3), abs=0.4)
+    assert grid.plots[0]["f0"].getAxis("left").labelText == "f0 (st re 100 Hz)"  # a high row: in full
+
+
+def label_fits(axis) -> bool:
+    """The rotated axis label is no longer than its axis is high (it spills into no other row)."""
+    return axis.label.isVisible() and axis.label.boundingRect().width() <= axis.size().height() + 1
 
 
 def summary_column(view, col: int) -> dict[str, tuple[str, str]]:
@@ -140,6 +146,9 @@ def test_f0_rows_are_visible_and_drawn_at_first_use(window, qtbot, paths):
         assert np.isfinite(grid.f0_curves[i].yData).sum() > 10  # demo voices are voiced
         mel = on_canvas(grid, plots["mel"].getViewBox())
         assert rect.bottom() <= mel.top() and on_canvas(grid, plots["waveform"].getViewBox()).bottom() <= rect.top()
+    for unit in ("st", "Hz"):
+        window.compare.f0_unit.setCurrentIndex(window.compare.f0_unit.findData(unit))
+        assert all(label_fits(plots["f0"].getAxis("left")) for plots in grid.plots), unit
 
 
 def test_exports_hold_the_f0_row_and_the_tracks(voices, tmp_path):
