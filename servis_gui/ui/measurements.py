@@ -15,8 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QGridLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QAbstractItemView, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from servis_gui.core.clip import Clip
@@ -99,6 +99,10 @@ class MeasurementsPanel(QWidget):
 
     def _build(self) -> None:
         self.range_label = _label(bold=True)
+        self.busy_label = QLabel("Measuring…")
+        policy = self.busy_label.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the range label keeps its width: nothing jumps
+        self.busy_label.setSizePolicy(policy)
         self.pitch_label = _label()
         self.status_label = _label()
         self.table = _MeasureTable()
@@ -116,7 +120,11 @@ class MeasurementsPanel(QWidget):
         buttons.addWidget(self.tracks_button, 1, 0, 1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        for widget in (self.range_label, self.pitch_label, self.status_label):
+        top = QHBoxLayout()
+        top.addWidget(self.range_label, 1)
+        top.addWidget(self.busy_label)
+        layout.addLayout(top)
+        for widget in (self.pitch_label, self.status_label):
             layout.addWidget(widget)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
@@ -192,12 +200,9 @@ class MeasurementsPanel(QWidget):
             self.range_label.setText(f"Whole clip, 0.00–{request.clip.duration:.2f} s" if request.start is None
                                      else f"Selection {request.start:.2f}–{request.end:.2f} s")
             self.pitch_label.setText(f"Pitch {pitch_summary(request.params)}")
-            if not fresh:
-                self._set_status("Measuring…")
-            elif self._error is not None:
-                self._set_status(str(self._error), self._error.details)
-            else:
-                self._set_status("")
+            error = self._error if fresh else None
+            self._set_status(str(error) if error else "", error.details if error else "")
+        self.busy_label.setVisible(not fresh)
         self.table.setEnabled(fresh)
         for button in (self.copy_button, self.csv_button):
             button.setEnabled(fresh and self.current is not None)

@@ -94,7 +94,7 @@ def test_table_shows_praats_voice_report_for_the_clip_and_the_selection(qtbot, p
     assert shown["F0 medianHz"] == f"{praat['median']:.1f}"
     assert shown["Jitter (local)%"] == f"{100 * praat['jitter']:.2f}"
     assert shown["HNRdB"] == f"{praat['hnr']:.1f}"
-    assert panel.status_label.isHidden() and panel.table.isEnabled()
+    assert panel.status_label.isHidden() and panel.busy_label.isHidden() and panel.table.isEnabled()
 
 
 def test_selection_and_pitch_changes_are_measured_again_back_to_the_whole_clip(qtbot, panel):
@@ -133,7 +133,7 @@ def test_a_hidden_panel_measures_nothing_until_it_is_shown(qtbot, panel, monkeyp
     panel.hide()  # a dock tabbed behind another
     panel.session.set_selection((0.2, 0.9))
     qtbot.wait(3 * panel_module.SETTLE_MS)
-    assert len(calls) == 1 and panel.status_label.text() == "Measuring…"
+    assert len(calls) == 1 and not panel.busy_label.isHidden() and not panel.table.isEnabled()
     with qtbot.waitSignal(panel.measured, timeout=WAIT_MS):
         panel.show()
     assert calls[-1] == (0.2, 0.9) and panel.range_label.text() == "Selection 0.20–0.90 s"
