@@ -114,6 +114,13 @@ class Settings:
     def set_recordings_dir(self, folder: str) -> None:
         self._store.setValue("recording/folder", folder)
 
+    def export_dir(self) -> str | None:
+        """The folder of the last CSV export (None before the first)."""
+        return str(self._store.value("export/folder", "")) or None
+
+    def set_export_dir(self, folder: str) -> None:
+        self._store.setValue("export/folder", folder)
+
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         """Saved (geometry, dock state) of the main window."""
         return self._store.value("window/geometry"), self._store.value("window/state")

@@ -86,7 +86,7 @@ class MeasurementsPanel(QWidget):
         self._shown: _Request | None = None  # what the table (or the error) is about
         self._requested: _Request | None = None
         self._error: ServisError | None = None
-        self._export_dir: str | None = None
+        self._export_dir: str | None = settings.export_dir() if settings is not None else None
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle.timeout.connect(self._measure_if_shown)
         self._build()
@@ -276,6 +276,8 @@ class MeasurementsPanel(QWidget):
             self.message.show_message(str(error), "error", details=error.details)
             return
         self._export_dir = os.path.dirname(destination)
+        if self.settings is not None:
+            self.settings.set_export_dir(self._export_dir)
         self.message.show_message(f"Saved {destination}", "info")
 
 

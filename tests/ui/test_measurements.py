@@ -208,6 +208,7 @@ def test_exports_write_csv_next_to_the_clip_and_report_a_folder_that_cannot_be_w
     with open(tmp_path / "out" / "t.csv", newline="", encoding="utf-8") as file:
         tracks = list(csv.reader(file))
     assert tuple(tracks[0]) == TRACK_COLUMNS and len(tracks) == 1 + len(panel.session.prosody.times)
+    assert panel.settings.export_dir() == str(tmp_path / "out")  # remembered for the next run
 
 
 def test_every_label_and_value_is_readable_in_a_narrow_dock(qtbot, panel):
