@@ -70,6 +70,8 @@ class F0Axis(pg.AxisItem):
 
     def __init__(self) -> None:
         super().__init__("left")
+        self.enableAutoSIPrefix(False)  # Hz stay Hz; and its label is not rewritten at every range change
+        self.setStyle(maxTickLevel=1)  # major and minor ticks: enough in a low row, a third cheaper to draw
 
     def set_labels(self, full: str, short: str) -> None:
         self._labels = (full, short)
