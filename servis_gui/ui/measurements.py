@@ -221,7 +221,6 @@ class MeasurementsPanel(QWidget):
         self.table.setRowCount(len(rows))
         for row, (label, value, unit) in enumerate(rows):
             self._fill_row(row, label, value, unit)
-        self.table.resizeRowsToContents()
 
     def _fill_row(self, row: int, label: str, value: float | None, unit: str) -> None:
         tip = f"{label} ({UNIT_NAMES.get(unit, unit)})"
@@ -299,7 +298,8 @@ class _MeasureTable(QTableWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.sectionResized.connect(self.resizeRowsToContents)
+        # Rows follow their text's height at the column widths of the moment (a narrow dock wraps).
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         if event.matches(QKeySequence.StandardKey.Copy):

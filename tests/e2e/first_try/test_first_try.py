@@ -91,6 +91,16 @@ def test_ctrl_e_first_use_of_the_grid_then_twelve_clips(runs, config):
                                "grid_tick_labels_do_not_overlap", "ctrl_e_from_the_search_box_compares"))
 
 
+# ---------------------------------------------------------------- pitch, intensity, measurements -----------
+
+@pytest.mark.parametrize("config", ALL)
+def test_pitch_and_intensity_appear_ctrl_shift_p_shows_the_prosody_pane_ctrl_m_the_measurements(runs, config):
+    report = runs(config, "prosody")
+    report.assert_ok(required=("f0_contour_over_the_mel", "intensity_axis_visible",
+                               "ctrl_shift_p_toggles_the_prosody_pane", "panes_tick_labels_do_not_overlap",
+                               "ctrl_m_shows_the_measurements"))
+
+
 # ---------------------------------------------------------------- 4. record ---------------------------------
 
 @pytest.mark.parametrize("config", BOTH)
