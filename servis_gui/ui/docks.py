@@ -35,6 +35,7 @@ def build_docks(w: MainWindow, narrow: bool, prosody_pane: bool) -> None:
     w.dataset_dock = _dock(w, "Dataset", w.library.browser, left)
     analysis_dock = _dock(w, "Analysis", analysis, side)
     w.measurements_dock = _dock(w, "Measurements", w.measurements, side)
+    w.measurements_dock.visibilityChanged.connect(lambda shown: shown and w.measurements.refresh())
     # Beside the panes, not under them: the panes keep their height while recording.
     w.record_dock = _dock(w, "Record", w.capture, side)
     if narrow:

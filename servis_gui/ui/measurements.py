@@ -34,6 +34,8 @@ from servis_gui.ui.message_bar import MessageBar
 CHANNEL = "measure"
 SETTLE_MS = 80
 """Selection or pitch changes closer together than this (a selection being dragged) are measured once."""
+CLIP_SETTLE_MS = 300
+"""A clip is measured once it has been shown this long (not every clip passed while holding Down)."""
 
 SHORT_LABELS = {
     "F0 standard deviation": "F0 SD",
@@ -142,17 +144,22 @@ class MeasurementsPanel(QWidget):
 
     # -- measuring -----------------------------------------------------------------------------
 
+    def refresh(self) -> None:
+        """Measure what is asked for now if the panel is on screen (its dock tab came to the front)."""
+        QTimer.singleShot(0, self._measure_if_shown)
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
-        self._measure_if_shown()
+        self.refresh()
 
     def _on_analysis_ready(self, _analysis: object) -> None:
+        # Praat holds the GIL for up to ~60 ms of a measurement: not while the user skims clips.
         self._sync()
-        self._measure_if_shown()
+        self._settle.start(CLIP_SETTLE_MS)
 
     def _on_inputs_changed(self, *_: object) -> None:
         self._sync()
-        self._settle.start()
+        self._settle.start(SETTLE_MS)
 
     def _request(self) -> _Request | None:
         """What the panel should show now; None without a clip."""
@@ -167,7 +174,8 @@ class MeasurementsPanel(QWidget):
 
     def _measure_if_shown(self) -> None:
         request = self._request()
-        if not self.isVisible() or request is None or _same(request, self._requested):
+        on_screen = self.isVisible() and not self.visibleRegion().isEmpty()  # not behind another dock tab
+        if not on_screen or request is None or _same(request, self._requested):
             return
         self._requested = request
         clip, params, start, end = request.clip, request.params, request.start, request.end
@@ -218,20 +226,7 @@ class MeasurementsPanel(QWidget):
 
     def _fill_table(self) -> None:
         rows = self.current.as_rows() if self.current is not None else []
-        self.table.setRowCount(len(rows))
-        for row, (label, value, unit) in enumerate(rows):
-            self._fill_row(row, label, value, unit)
-
-    def _fill_row(self, row: int, label: str, value: float | None, unit: str) -> None:
-        tip = f"{label} ({UNIT_NAMES.get(unit, unit)})"
-        if value is None:
-            tip += f"\nPraat gives no value: {NO_VALUE.get(label, 'it cannot be measured in this range')}."
-        items = (QTableWidgetItem(SHORT_LABELS.get(label, label)), QTableWidgetItem(format_value(value, unit)),
-                 QTableWidgetItem(SHORT_UNITS.get(unit, unit)))
-        items[1].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        for column, item in enumerate(items):
-            item.setToolTip(tip)
-            self.table.setItem(row, column, item)
+        self.table.fill([_row_items(label, value, unit) for label, value, unit in rows])
 
     # -- exports -------------------------------------------------------------------------------
 
@@ -298,8 +293,23 @@ class _MeasureTable(QTableWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        # Rows follow their text's height at the column widths of the moment (a narrow dock wraps).
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.sectionResized.connect(self._fit_rows)
+
+    def fill(self, rows: list[tuple[QTableWidgetItem, ...]]) -> None:
+        """Show ``rows`` of items; rows as high as their text at the present column widths."""
+        self.setRowCount(len(rows))
+        for row, items in enumerate(rows):
+            for column, item in enumerate(items):
+                self.setItem(row, column, item)
+        self._fit_rows()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_rows()
+
+    def _fit_rows(self, *_: object) -> None:
+        """Once the columns have their new widths (a narrow dock wraps the labels, a wide one not)."""
+        QTimer.singleShot(0, self.resizeRowsToContents)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         if event.matches(QKeySequence.StandardKey.Copy):
@@ -340,3 +350,16 @@ def _clamped(selection: tuple[float, float] | None, duration: float) -> tuple[fl
         return None
     start, end = max(0.0, selection[0]), min(duration, selection[1])
     return (start, end) if end > start else None
+
+
+def _row_items(label: str, value: float | None, unit: str) -> tuple[QTableWidgetItem, ...]:
+    """The measure, its value and unit as table items, the full label and unit in their tooltips."""
+    tip = f"{label} ({UNIT_NAMES.get(unit, unit)})"
+    if value is None:
+        tip += f"\nPraat gives no value: {NO_VALUE.get(label, 'it cannot be measured in this range')}."
+    items = (QTableWidgetItem(SHORT_LABELS.get(label, label)), QTableWidgetItem(format_value(value, unit)),
+             QTableWidgetItem(SHORT_UNITS.get(unit, unit)))
+    items[1].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    for item in items:
+        item.setToolTip(tip)
+    return items
