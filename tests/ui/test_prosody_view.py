@@ -166,3 +166,32 @@ def test_a_clip_too_short_for_pitch_says_so_and_keeps_its_panes(window, qtbot, t
     assert "No pitch or intensity" in window.statusBar().currentMessage()
     assert window.panes.mel_image.image is not None
     assert len(window.panes.mel_f0.getData()[0] or []) == 0
+
+
+def test_measurements_behind_another_tab_cost_nothing_and_ctrl_m_brings_them(window, qtbot, voice_file):
+    panel = window.measurements
+    _open_with_prosody(window, qtbot, voice_file)
+    qtbot.wait(500)
+    assert panel.current is None and not panel.lane.busy.is_set()  # the Analysis tab is in front
+    show = next(a for a in window.actions() if a.text() == "Show &measurements")
+    assert show.shortcut().toString() == "Ctrl+M"
+    with qtbot.waitSignal(panel.measured, timeout=20000) as measured:
+        show.trigger()
+    assert measured.args[0].f0_median_hz == pytest.approx(220.0, rel=0.02)
+    assert not panel.visibleRegion().isEmpty()
+
+
+def test_skimming_clips_measures_only_the_one_the_user_stops_at(window, qtbot, voice_file, tone_file):
+    panel = window.measurements
+    with qtbot.waitSignal(panel.measured, timeout=20000):  # the tab in front: the clip shown is measured
+        window.measurements_dock.raise_()
+    measured = []
+    panel.measured.connect(lambda m: measured.append(panel.session.analysis.clip.identity.path))
+    for freq in (150.0, 200.0, 250.0):
+        with qtbot.waitSignal(window.session.analysis_ready, timeout=20000):
+            window.open_path(tone_file(f"t{freq:.0f}.wav", freq=freq))
+        qtbot.wait(60)  # faster than a clip is measured (300 ms)
+    with qtbot.waitSignal(panel.measured, timeout=20000):
+        window.open_path(voice_file)
+    qtbot.wait(100)
+    assert measured == [window.session.analysis.clip.identity.path]
