@@ -32,6 +32,9 @@ HEADER_CHARS = 22
 AXIS_PX = 40
 """Every plot's y axis has this width, so every ViewBox of the grid is equally wide."""
 MARGIN_PX, SPACING_PX = 4, 4
+COMPACT_BELOW_PX = 380
+"""A grid of columns lower than this folds its f0 row away: the images keep their height, and the f0
+contour is still drawn over every mel image (at the height of its frequency, as in the panes)."""
 UNLIMITED = 16_777_215.0  # QWIDGETSIZE_MAX
 
 
@@ -103,6 +106,8 @@ class Column:
     mfcc_image: pg.ImageItem
     f0: pg.PlotDataItem
     f0_note: pg.TextItem
+    mel_f0: pg.PlotDataItem
+    mel_hz: np.ndarray | None = None
     lines: list[pg.InfiniteLine] = field(default_factory=list)
     playheads: list[pg.InfiniteLine] = field(default_factory=list)
 
@@ -125,6 +130,7 @@ class GridCanvas(pg.GraphicsLayoutWidget):
         self.columns: list[Column] = []
         self.shown = 0
         self.by_rows = False
+        self.compact = False
         self.ci.setContentsMargins(MARGIN_PX, MARGIN_PX, MARGIN_PX, MARGIN_PX)
         self.ci.layout.setSpacing(SPACING_PX)
         # The view sizes its central item only when the view is resized, and a widget is clamped
@@ -170,7 +176,9 @@ class GridCanvas(pg.GraphicsLayoutWidget):
             image.setRect(QRectF(x0, 0.0, width, data.shape[0]))
         set_mel_ticks(column.plots["mel"], feats.mel_hz)
         set_mfcc_ticks(column.plots["mfcc"], feats.mfcc.shape[0])
-        column.f0.setData([], [])  # until this clip's prosody arrives
+        column.mel_hz = feats.mel_hz
+        for curve in (column.f0, column.mel_f0):
+            curve.setData([], [])  # until this clip's prosody arrives
         column.f0_note.hide()
 
     def fill_f0(self, i: int, prosody: Prosody | str, unit: str, scale: float) -> None:
@@ -180,8 +188,10 @@ class GridCanvas(pg.GraphicsLayoutWidget):
         voiced = not isinstance(prosody, str) and bool(prosody.voiced.any())
         if voiced:
             draw_f0(column.f0, prosody.times * scale, prosody.f0_hz, unit)
+            draw_f0(column.mel_f0, prosody.times * scale, prosody.f0_hz, mel_hz=column.mel_hz)
         else:
             column.f0.setData([], [])
+            column.mel_f0.setData([], [])
             column.f0_note.setToolTip(prosody if isinstance(prosody, str) else NO_VOICE)
         column.f0_note.setVisible(not voiced)
 
@@ -209,12 +219,31 @@ class GridCanvas(pg.GraphicsLayoutWidget):
         curve.setClipToView(True)
         plots["waveform"].setYRange(-1.0, 1.0, padding=0.02)
         column = Column(header, plots, curve, pg.ImageItem(axisOrder="row-major"),
-                        pg.ImageItem(axisOrder="row-major"), f0_curve(plots["f0"]), _note(plots["f0"]))
+                        pg.ImageItem(axisOrder="row-major"), f0_curve(plots["f0"]), _note(plots["f0"]),
+                        f0_curve(plots["mel"]))
         plots["mel"].addItem(column.mel_image)
         plots["mfcc"].addItem(column.mfcc_image)
         column.lines = [add_vline(p, CURSOR_PEN) for p in plots.values()]
         column.playheads = [add_vline(p, PLAYHEAD_PEN) for p in plots.values()]
         self.columns.append(column)
+        self._fold_f0(column)
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(ev)
+        if "columns" not in self.__dict__:
+            return  # pyqtgraph resizes the view while it is being built
+        compact = not self.by_rows and self.height() < COMPACT_BELOW_PX
+        if compact != self.compact:
+            self.compact = compact
+            for column in self.columns:
+                self._fold_f0(column)
+            self._set_row_stretch(self.shown)
+
+    def _fold_f0(self, column: Column) -> None:
+        """Show the f0 row, or fold it to nothing on a low grid (the contour over the mel stays)."""
+        plot = column.plots["f0"]
+        plot.setVisible(not self.compact and column.header.isVisible())
+        plot.setMaximumHeight(0.0 if self.compact else UNLIMITED)
 
     def _new_plot(self, row: int, col: int, time_axis: bool, link: pg.PlotItem | None,
                   axis_items: dict[str, pg.AxisItem]) -> pg.PlotItem:
@@ -241,7 +270,7 @@ class GridCanvas(pg.GraphicsLayoutWidget):
                 layout.setRowStretchFactor(i * 2 + 1, 1)
         else:
             for k, name in enumerate(ROWS):
-                layout.setRowStretchFactor(k + 1, STRETCH[name])
+                layout.setRowStretchFactor(k + 1, 0 if name == "f0" and self.compact else STRETCH[name])
 
     def _drop_columns(self, keep: int) -> None:
         for column in self.columns[keep:]:
@@ -277,8 +306,8 @@ def _note(plot: pg.PlotItem) -> pg.TextItem:
 
 def _set_visible(column: Column, visible: bool) -> None:
     column.header.setVisible(visible)
-    for plot in column.plots.values():
-        plot.setVisible(visible)
+    for name, plot in column.plots.items():
+        plot.setVisible(visible and (name != "f0" or plot.maximumHeight() > 0))
 
 
 def _header_html(clip: GridClip, i: int) -> str:

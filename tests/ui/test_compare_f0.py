@@ -8,7 +8,7 @@ import soundfile as sf
 
 from servis_gui.core.prosody import Prosody
 from servis_gui.ui.compare_canvas import F0_LABELS
-from servis_gui.ui.plot_helpers import F0_PEN
+from servis_gui.ui.plot_helpers import F0_PEN, mel_row
 from tests.ui.test_compare_layout import EIGHT, TWELVE, figure_rect, on_canvas, open_group, rgb, visible_part
 
 SR = 16000
@@ -180,3 +180,23 @@ def test_exports_hold_the_f0_row_and_the_tracks(voices, tmp_path):
         summary = list(csv.DictReader(handle))
     f0 = grid.prosody[1].f0_hz[grid.prosody[1].voiced]
     assert float(summary[1]["median_f0_hz"]) == pytest.approx(np.median(f0), abs=0.01)
+
+
+def test_a_low_grid_folds_the_f0_row_and_keeps_the_contour_over_every_mel(voices, window, qtbot):
+    grid = voices.grid
+    canvas = grid.canvas
+    window.resize(1366, 430)  # a laptop at 200 %: the grid gets ~300 px
+    qtbot.waitUntil(lambda: canvas.compact, timeout=3000)
+    qtbot.wait(50)
+    assert all(not plots["f0"].isVisible() for plots in grid.plots)
+    heights = {name: grid.plots[0][name].getViewBox().height() for name in ("waveform", "f0", "mel", "mfcc")}
+    assert heights["f0"] <= 1  # folded: waveform, mel and MFCC share the height 2:3:3
+    assert heights["mel"] / (heights["waveform"] + heights["mel"] + heights["mfcc"]) == pytest.approx(3 / 8, abs=0.04)
+    for column, f0 in zip(canvas.used, (150.0, 300.0)):
+        x, y = column.mel_f0.getData()
+        assert np.nanmedian(y) == pytest.approx(float(mel_row(f0, column.mel_hz)), abs=0.6)
+        assert np.isnan(y[(x > 0.55) & (x < 0.75)]).all()
+    window.resize(1366, 768)
+    qtbot.waitUntil(lambda: not canvas.compact, timeout=3000)
+    qtbot.wait(50)
+    assert all(plots["f0"].isVisible() and plots["f0"].getViewBox().height() >= MIN_F0_PX for plots in grid.plots)
