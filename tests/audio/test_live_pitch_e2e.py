@@ -8,11 +8,9 @@ import subprocess
 import sys
 
 import numpy as np
-import pyqtgraph as pg
 import pytest
 import soundfile as sf
 
-from servis_gui.core.params import FeatureParams
 from servis_gui.core.prosody import DEFAULT_PITCH
 from servis_gui.ui.plot_helpers import mel_row
 from tests.audio.vmic import REPO, play, require_vmic
@@ -32,15 +30,8 @@ def _glide() -> np.ndarray:
 
 
 @pytest.fixture
-def panel(qtbot, tmp_path):
-    from servis_gui.ui.capture_panel import CapturePanel
-
-    pg.setConfigOptions(imageAxisOrder="row-major")
-    widget = CapturePanel(tmp_path / "My recordings", FeatureParams())
-    qtbot.addWidget(widget)
-    widget.resize(520, 760)
-    yield widget
-    widget.shutdown()
+def panel(capture_panel):
+    return capture_panel
 
 
 def test_a_glide_played_into_the_microphone_is_drawn_rising_over_the_mel(qtbot, panel, tmp_path):

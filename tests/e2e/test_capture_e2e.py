@@ -10,7 +10,6 @@ import time
 from dataclasses import replace
 
 import numpy as np
-import pyqtgraph as pg
 import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt
@@ -35,15 +34,8 @@ SR = 16000
 
 
 @pytest.fixture
-def panel(qtbot, tmp_path):
-    from servis_gui.ui.capture_panel import CapturePanel
-
-    pg.setConfigOptions(imageAxisOrder="row-major")
-    widget = CapturePanel(tmp_path / "My recordings", FeatureParams())
-    qtbot.addWidget(widget)
-    widget.resize(520, 760)
-    yield widget
-    widget.shutdown()
+def panel(capture_panel):
+    return capture_panel
 
 
 def _listen_at(qtbot, panel, sr: int) -> None:
