@@ -1,4 +1,4 @@
-"""Space plays the clip (or the selection); the playhead moves across all three panes."""
+"""Space plays the clip (or the selection); the playhead moves across every pane shown."""
 
 import os
 
@@ -17,8 +17,10 @@ def test_space_plays_and_the_playhead_moves_in_every_pane(window, qtbot):
     window.session.playhead_moved.connect(positions.append)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: len(positions) > 5 and positions[-1] > 0.3, timeout=5000)
-    assert all(line.isVisible() and line.value() == pytest.approx(positions[-1], abs=0.05)
-               for line in window.panes.playheads)
+    panes = window.panes
+    shown = [line for line, plot in zip(panes.playheads, panes.plots, strict=True) if plot.isVisible()]
+    assert len(shown) >= 3 and all(line.isVisible() and line.value() == pytest.approx(positions[-1], abs=0.05)
+                                   for line in shown)
     qtbot.keyClick(window, Qt.Key.Key_Space)  # pause
     assert not window.session.player.playing
     paused_at = window.session.player.player.position
