@@ -161,27 +161,59 @@ def compute_features(clip: Clip, params: FeatureParams) -> FeatureSet:
     FeatureError
         If the parameters do not fit the clip's sample rate.
     """
-    fmax = params.fmax_for(clip.sr)
-    if fmax <= params.fmin:
-        raise FeatureError(f"fmin {params.fmin:g} Hz is above the clip's Nyquist {clip.sr / 2:g} Hz.")
+    _check_fmax(params, clip.sr)
     power, rms = stft_power(clip.samples, params.n_fft, params.hop_length)
-    mel_power = apply_filterbank(power, clip.sr, params.n_fft, params.n_mels, float(params.fmin),
-                                 float(fmax))
+    return features_from_power(power, rms, clip.sr, params)
+
+
+def features_from_power(power: np.ndarray, rms: np.ndarray, sr: int, params: FeatureParams) -> FeatureSet:
+    """The mel spectrogram and MFCC of a power spectrogram from :func:`stft_power`.
+
+    For callers that also need the power spectrum itself: ``compute_features`` is
+    ``features_from_power(*stft_power(samples, n_fft, hop_length), sr, params)``.
+
+    Parameters
+    ----------
+    power, rms : np.ndarray
+        ``stft_power(samples, params.n_fft, params.hop_length)``.
+    sr : int
+        Sample rate of the samples.
+    params : FeatureParams
+        The parameters the STFT was computed with.
+
+    Returns
+    -------
+    FeatureSet
+
+    Raises
+    ------
+    FeatureError
+        If the parameters do not fit the sample rate.
+    """
+    fmax = _check_fmax(params, sr)
+    mel_power = apply_filterbank(power, sr, params.n_fft, params.n_mels, float(params.fmin), float(fmax))
     fs_ref = full_scale_power(params.n_fft)
     peak = float(mel_power.max())
     log_mel = power_to_db(mel_power, 1.0, params.top_db)
     display_ref = peak if params.db_ref == DbReference.CLIP_MAX else fs_ref
     mel_db = log_mel - np.float32(10.0 * np.log10(max(AMIN, display_ref)))
     return FeatureSet(
-        times=np.arange(mel_power.shape[1]) * (params.hop_length / clip.sr),
+        times=np.arange(mel_power.shape[1]) * (params.hop_length / sr),
         rms=rms,
         mel_db=np.ascontiguousarray(mel_db, dtype=np.float32),
         mel_hz=band_centres(params.n_mels, float(params.fmin), float(fmax)),
         mfcc=np.ascontiguousarray(_mfcc(log_mel, params.n_mfcc), dtype=np.float32),
         peak_db=10.0 * np.log10(max(AMIN, peak) / fs_ref),
         params=params,
-        sr=clip.sr,
+        sr=sr,
     )
+
+
+def _check_fmax(params: FeatureParams, sr: int) -> float:
+    fmax = params.fmax_for(sr)
+    if fmax <= params.fmin:
+        raise FeatureError(f"fmin {params.fmin:g} Hz is above the clip's Nyquist {sr / 2:g} Hz.")
+    return fmax
 
 
 def _mfcc(log_mel: np.ndarray, n_mfcc: int) -> np.ndarray:
