@@ -134,7 +134,7 @@ class EmotionComparison:
         if math.isnan(self.kruskal_p):
             return "Kruskal-Wallis: not tested"
         n = sum(g.n for g in self.groups if g.emotion in self.tested)
-        return (f"Kruskal-Wallis H = {self.kruskal_h:.3g}, p {_p_relation(self.kruskal_p)} "
+        return (f"Kruskal-Wallis H = {self.kruskal_h:.3g}, p {p_relation(self.kruskal_p)} "
                 f"({len(self.tested)} emotions, n = {n})")
 
     def csv_rows(self) -> list[tuple[object, ...]]:
@@ -147,7 +147,7 @@ class EmotionComparison:
                      self.kruskal_p, "", "", "", self.note))
         rows += [(self.feature, "pair", p.a, p.b, p.n_a, p.n_b, medians[p.a], medians[p.b], p.u, p.p, p.p_holm,
                   p.delta, p.magnitude, "") for p in self.pairs]
-        return [tuple("" if isinstance(v, float) and math.isnan(v) else v for v in row) for row in rows]
+        return [csv_cells(row) for row in rows]
 
 
 def speaker_normalised(values: ArrayLike, speakers: Sequence[str]) -> np.ndarray:
@@ -322,6 +322,11 @@ def write_csv(destination: str | os.PathLike | TextIO, columns: Sequence[str],
         raise cannot_save(destination, exc) from exc
 
 
+def csv_cells(row: Iterable[object]) -> tuple[object, ...]:
+    """A CSV row with every NaN as an empty cell (other values are written at full precision)."""
+    return tuple("" if isinstance(v, float) and math.isnan(v) else v for v in row)
+
+
 def format_number(value: float) -> str:
     """A statistic or a median for the table: 4 significant digits, ``MISSING`` for NaN."""
     return MISSING if math.isnan(value) else f"{value:.4g}"
@@ -329,10 +334,11 @@ def format_number(value: float) -> str:
 
 def format_p(p: float) -> str:
     """A p-value for the table: ``"< 0.001"``, else 3 decimals; ``MISSING`` for NaN."""
-    return MISSING if math.isnan(p) else _p_relation(p).removeprefix("= ")
+    return MISSING if math.isnan(p) else p_relation(p).removeprefix("= ")
 
 
-def _p_relation(p: float) -> str:
+def p_relation(p: float) -> str:
+    """A p-value after "p": ``"< 0.001"`` or ``"= 0.042"``."""
     return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
 
