@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,9 +31,12 @@ if TYPE_CHECKING:
 FRAME_STEP = 0.01
 """Seconds between Praat pitch and intensity frames (eGeMAPS's 10 ms)."""
 
-HNR_TIME_STEP = 0.04
-"""Seconds between Harmonicity (cc) frames. Each costs a cross-correlation up to the Nyquist
-frequency; the mean over every 4th 10 ms frame stays within a few tenths of a dB of it."""
+HNR_STEP_PERIODS = 2.0
+"""Harmonicity (cc) frames are this many periods of the pitch floor apart (33 ms at 60 Hz): each
+frame correlates one floor period with the next, so its frames tile the clip. Each frame costs a
+cross-correlation at every lag up to the Nyquist frequency; at Praat's 10 ms every sample is analysed
+about three times over, for 3x the time and the same mean (within 0.04 dB on average, 1.0 dB at
+most, over the 32 demo clips)."""
 
 N_MFCC = 13
 """MFCC 1-13 (librosa's rows 1-13: row 0, the log energy, is left out, as eGeMAPS does)."""
@@ -114,8 +118,8 @@ VOICE_QUALITY_SPECS = (
                 "Praat Get shimmer (local) as a fraction on the same PointProcess, period factor 1.3, "
                 "amplitude factor 1.6.", PRAAT),
     FeatureSpec("hnr_db", "dB", "voice quality",
-                f"Mean of Praat To Harmonicity (cc) (silence threshold 0.1, 1 period per window, time step "
-                f"{HNR_TIME_STEP:g} s) over its non-silent frames.", PRAAT),
+                "Mean of Praat To Harmonicity (cc) (silence threshold 0.1, 1 period per window, time step 2 "
+                "periods of the pitch floor) over its non-silent frames.", PRAAT),
 )
 
 _VOICED_STFT = "per voiced STFT frame (nearest Praat pitch frame voiced), averaged"
@@ -162,6 +166,7 @@ def _mel_specs(n_mels: int) -> tuple[FeatureSpec, ...]:
         for k in range(1, n_mels + 1))
 
 
+@lru_cache(maxsize=8)
 def feature_specs(n_mels: int) -> tuple[FeatureSpec, ...]:
     """All features in column order for an analysis with ``n_mels`` mel bands (the mel bands last).
 
@@ -317,13 +322,29 @@ def _voice_quality(sound, praat_track, pitch: PitchParams, any_voiced: bool) -> 
             jitter = call(points, "Get jitter (local)", 0.0, 0.0, SHORTEST_PERIOD, LONGEST_PERIOD, MAX_PERIOD_FACTOR)
             shimmer = call([sound, points], "Get shimmer (local)", 0.0, 0.0, SHORTEST_PERIOD, LONGEST_PERIOD,
                            MAX_PERIOD_FACTOR, MAX_AMPLITUDE_FACTOR)
-        harmonicity = sound.to_harmonicity_cc(time_step=HNR_TIME_STEP, minimum_pitch=pitch.floor_hz,
-                                              silence_threshold=HNR_SILENCE_THRESHOLD,
-                                              periods_per_window=HNR_PERIODS_PER_WINDOW)
-        hnr = call(harmonicity, "Get mean", 0.0, 0.0)
+        hnr = mean_hnr(sound, pitch.floor_hz, HNR_STEP_PERIODS / pitch.floor_hz)
     except parselmouth.PraatError as exc:
         raise praat_error(exc, "voice measures") from exc
-    return {"jitter_local": float(jitter), "shimmer_local": float(shimmer), "hnr_db": float(hnr)}
+    return {"jitter_local": float(jitter), "shimmer_local": float(shimmer), "hnr_db": hnr}
+
+
+def mean_hnr(sound, floor_hz: float, time_step: float) -> float:
+    """Mean of Praat's ``To Harmonicity (cc)`` (the Voice report's arguments) over non-silent frames, dB.
+
+    Parameters
+    ----------
+    sound : parselmouth.Sound
+    floor_hz : float
+        The pitch floor ("minimum pitch").
+    time_step : float
+        Seconds between frames (``clip_functionals`` uses ``HNR_STEP_PERIODS / floor_hz``).
+    """
+    from parselmouth.praat import call
+
+    harmonicity = sound.to_harmonicity_cc(time_step=time_step, minimum_pitch=floor_hz,
+                                          silence_threshold=HNR_SILENCE_THRESHOLD,
+                                          periods_per_window=HNR_PERIODS_PER_WINDOW)
+    return float(call(harmonicity, "Get mean", 0.0, 0.0))
 
 
 def _stft_functionals(clip: Clip, params: FeatureParams, pitch_times: np.ndarray,
