@@ -16,9 +16,9 @@ one of three answers:
 
 A claim uses the emotions of each side that the corpus has with enough clips; the others are
 named in the explanation. "The other emotions" means every other label present except
-``unknown``. Loudness is ``intensity_db_mean`` (Praat's intensity, in dB, averaged over the clip's
-frames), not ``rms_dbfs``: the clip's RMS mixes in its leading and trailing silence, so it
-measures how a corpus was cut as much as how loudly people spoke.
+``unknown``. Loudness is ``intensity_db_mean`` (Praat's intensity in dB, averaged over the voiced
+frames, see ``functionals.py``), not ``rms_dbfs``: the clip's RMS mixes in its pauses and its
+leading and trailing silence, so it measures how a corpus was cut as much as how loudly people spoke.
 
 Peak and loudness depend on the recording gain, which differs between speakers and sessions:
 ``normalise=True`` z-scores each feature within each speaker first.
