@@ -58,7 +58,8 @@ def main() -> None:
     stages = [
         ("prosody (Praat pitch + intensity, statistics)", prosody),
         ("voice quality (PointProcess, jitter, shimmer, HNR)", lambda: fn._voice_quality(sound, track, pitch, True)),
-        ("  of which HNR, Harmonicity cc every 2 floor periods", harmonicity(fn.HNR_STEP_PERIODS / pitch.floor_hz)),
+        (f"  of which HNR, Harmonicity cc every {fn.HNR_STEP_PERIODS:g} floor periods",
+         harmonicity(fn.HNR_STEP_PERIODS / pitch.floor_hz)),
         ("  (HNR every 0.01 s, not used)", harmonicity(0.01)),
         ("spectral + cepstral + mel bands (one STFT)", lambda: fn._stft_functionals(clip, params, times, voiced)),
         ("level", lambda: fn._level(clip)),
