@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from servis_gui.core.contour_stats import contour_stats, mean_or_nan, segments
 from servis_gui.core.db_reference import DbReference
 from servis_gui.core.features import FeatureSet, features_from_power, stft_power
 from servis_gui.core.params import FeatureParams
@@ -246,69 +247,11 @@ def _contours(sound, praat_track, pitch: PitchParams) -> tuple[np.ndarray, np.nd
 def _prosody(f0_hz: np.ndarray, intensity_db: np.ndarray, voiced: np.ndarray, duration: float) -> dict[str, float]:
     hz = f0_hz[voiced]
     return {
-        **_contour_stats("f0_semitone", semitones(f0_hz), voiced),
-        "f0_hz_mean": _mean(hz),
+        **contour_stats("f0_semitone", semitones(f0_hz), voiced, FRAME_STEP),
+        "f0_hz_mean": mean_or_nan(hz),
         "f0_hz_p50": float(np.median(hz)) if len(hz) else math.nan,
-        **_contour_stats("intensity_db", intensity_db, voiced),
-        **_segments(voiced, duration),
-    }
-
-
-def _mean(values: np.ndarray) -> float:
-    return float(np.mean(values)) if len(values) else math.nan
-
-
-def _contour_stats(prefix: str, contour: np.ndarray, voiced: np.ndarray) -> dict[str, float]:
-    """Mean, SD, 20/50/80th percentiles, 20-80 range and slopes of ``contour`` over ``voiced`` frames."""
-    v = contour[voiced]
-    p20, p50, p80 = np.percentile(v, [20, 50, 80]) if len(v) else (math.nan,) * 3
-    rising, falling = _slope_means(contour, voiced)
-    return {
-        f"{prefix}_mean": _mean(v),
-        f"{prefix}_sd": float(np.std(v, ddof=1)) if len(v) > 1 else math.nan,
-        f"{prefix}_p20": float(p20), f"{prefix}_p50": float(p50), f"{prefix}_p80": float(p80),
-        f"{prefix}_range_20_80": float(p80 - p20),
-        f"{prefix}_rising_slope_mean": rising,
-        f"{prefix}_falling_slope_mean": falling,
-    }
-
-
-def _smoothed(contour: np.ndarray, voiced: np.ndarray) -> np.ndarray:
-    """3-frame moving average where a frame and both neighbours are voiced (eGeMAPS's sma3)."""
-    out = np.where(voiced, contour, 0.0)
-    inner = voiced[1:-1] & voiced[:-2] & voiced[2:]
-    out[1:-1][inner] = ((out[:-2] + out[1:-1] + out[2:]) / 3.0)[inner]
-    return out
-
-
-def _slope_means(contour: np.ndarray, voiced: np.ndarray) -> tuple[float, float]:
-    """Mean slope (per second) of the rising and of the falling monotonic parts of the voiced runs."""
-    steps = np.diff(_smoothed(contour, voiced))
-    direction = np.where(voiced[1:] & voiced[:-1], np.sign(steps), 0.0)
-    if not len(direction):
-        return math.nan, math.nan
-    starts = np.flatnonzero(np.r_[True, direction[1:] != direction[:-1]])
-    lengths = np.diff(np.r_[starts, len(direction)])
-    slopes = np.add.reduceat(np.where(direction != 0, steps, 0.0), starts) / (lengths * FRAME_STEP)
-    kind = direction[starts]
-    return _mean(slopes[kind > 0]), _mean(slopes[kind < 0])
-
-
-def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Start index and length of each run of True in ``mask``."""
-    edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
-    starts = np.flatnonzero(edges == 1)
-    return starts, np.flatnonzero(edges == -1) - starts
-
-
-def _segments(voiced: np.ndarray, duration: float) -> dict[str, float]:
-    starts, lengths = _runs(voiced)
-    gaps = starts[1:] - (starts[:-1] + lengths[:-1])
-    return {
-        "voiced_fraction": float(np.mean(voiced)) if len(voiced) else math.nan,
-        "voiced_segments_per_s": len(starts) / duration,
-        "voiced_segment_mean_s": _mean(lengths) * FRAME_STEP,
-        "unvoiced_segment_mean_s": _mean(gaps) * FRAME_STEP,
+        **contour_stats("intensity_db", intensity_db, voiced, FRAME_STEP),
+        **segments(voiced, duration, FRAME_STEP),
     }
 
 

@@ -8,10 +8,9 @@ eGeMAPS averages them over voiced frames) and the active ones (for flux and cent
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
+from servis_gui.core.contour_stats import mean_or_nan
 from servis_gui.core.features import AMIN
 
 ALPHA_LOW_HZ = (50.0, 1000.0)
@@ -50,20 +49,17 @@ def spectral_shape(power: np.ndarray, sr: int, voiced: np.ndarray, active: np.nd
     """
     freqs = np.linspace(0.0, sr / 2.0, power.shape[1])
     source = np.asarray(power[voiced], dtype=np.float64)
+    hammarberg = _band_ratio_db(source, freqs, HAMMARBERG_LOW_HZ, HAMMARBERG_HIGH_HZ, np.max)
     out = {
-        "alpha_ratio_db": _mean(_band_ratio_db(source, freqs, ALPHA_HIGH_HZ, ALPHA_LOW_HZ, np.sum)),
-        "hammarberg_index_db": _mean(_band_ratio_db(source, freqs, HAMMARBERG_LOW_HZ, HAMMARBERG_HIGH_HZ, np.max)),
+        "alpha_ratio_db": mean_or_nan(_band_ratio_db(source, freqs, ALPHA_HIGH_HZ, ALPHA_LOW_HZ, np.sum)),
+        "hammarberg_index_db": mean_or_nan(hammarberg),
     }
     db = 10.0 * np.log10(np.maximum(source, AMIN))
     for name, band in SLOPE_BANDS_HZ.items():
-        out[name] = _mean(_regression_slopes(db, freqs, band))
-    out["spectral_flux_mean"] = _mean(_flux(power, active))
-    out["spectral_centroid_hz_mean"] = _mean(_centroids(power[active], freqs))
+        out[name] = mean_or_nan(_regression_slopes(db, freqs, band))
+    out["spectral_flux_mean"] = mean_or_nan(_flux(power, active))
+    out["spectral_centroid_hz_mean"] = mean_or_nan(_centroids(power[active], freqs))
     return out
-
-
-def _mean(values: np.ndarray) -> float:
-    return float(np.mean(values)) if len(values) else math.nan
 
 
 def _band(freqs: np.ndarray, band: tuple[float, float]) -> np.ndarray:
