@@ -30,7 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     # Feature matrices are small: BLAS threads cost more than they save, and the GUI thread needs
     # the second core. Set before anything imports numpy.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["analyse"]:  # the command line extractor: no Qt is imported
+        from servis_gui.cli import analyse_main
+
+        return analyse_main(argv[1:])
+    args = parse_args(argv)
     if args.probe_audio:
         from servis_gui.audio.backend import probe_main
 

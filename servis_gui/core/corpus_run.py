@@ -20,6 +20,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,24 +264,46 @@ def _compute_here(run: _Run, pending: list[int], stop: CancelCallback) -> bool:
 
 
 def _compute_in_workers(run: _Run, pending: list[int], jobs: int, stop: CancelCallback) -> bool:
-    """Compute the pending clips in ``jobs`` worker processes; True if stopped early."""
+    """Compute the pending clips in ``jobs`` worker processes; True if stopped early.
+
+    If a worker process dies (killed, or crashed inside a library), the clips it and its pool had
+    in flight become failures that are not cached, and a new pool takes the rest.
+    """
     if not pending:
         return False
     queue = iter(pending)
-    in_flight: dict[Future, int] = {}
-    pool = _pool(min(jobs, len(pending)))
-    try:
-        _submit(pool, run, queue, in_flight, jobs * IN_FLIGHT_PER_WORKER)
-        while in_flight:
-            done, _ = wait(in_flight, timeout=POLL_S, return_when=FIRST_COMPLETED)
-            for future in done:
-                run.computed(in_flight.pop(future), future.result())
-            if stop():
-                return True
-            _submit(pool, run, queue, in_flight, jobs * IN_FLIGHT_PER_WORKER)
-    finally:
-        pool.shutdown(wait=not in_flight, cancel_futures=True)
-    return False
+    while True:
+        in_flight: dict[Future, int] = {}
+        pool = _pool(min(jobs, len(pending)))
+        try:
+            stopped, broken = _drain(pool, run, queue, in_flight, jobs * IN_FLIGHT_PER_WORKER, stop)
+        finally:
+            pool.shutdown(wait=not in_flight, cancel_futures=True)
+        if stopped or not broken:
+            return stopped
+
+
+def _drain(pool: ProcessPoolExecutor, run: _Run, queue: Iterator[int], in_flight: dict[Future, int],
+           limit: int, stop: CancelCallback) -> tuple[bool, bool]:
+    """Feed ``pool`` from ``queue`` and collect its results: ``(stopped, pool broken)``."""
+    broken = False
+    _submit(pool, run, queue, in_flight, limit)
+    while in_flight:
+        done, _ = wait(in_flight, timeout=POLL_S, return_when=FIRST_COMPLETED)
+        for future in done:
+            index = in_flight.pop(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                broken = True
+                outcome = _Outcome(None, None, f"{display_name(run.records[index].path)} could not be analysed: "
+                                               "the worker process analysing it stopped unexpectedly.", False)
+            run.computed(index, outcome)
+        if stop():
+            return True, broken
+        if not broken:
+            _submit(pool, run, queue, in_flight, limit)
+    return False, broken
 
 
 def _submit(pool: ProcessPoolExecutor, run: _Run, queue: Iterator[int], in_flight: dict[Future, int],

@@ -4,6 +4,7 @@ import csv
 import dataclasses
 import json
 import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -143,6 +144,36 @@ def test_a_broken_or_missing_file_is_listed_not_fatal(tmp_path, records, cache, 
     again = _analyse(mixed, jobs=jobs, cache=cache)
     assert again.failures == result.failures
     assert (again.cached, again.computed) == (7, 1), "the unreadable file's failure is cached, the missing one not"
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_worker_that_dies_fails_its_clips_and_a_new_pool_does_the_rest(records, cache):
+    killed = []
+
+    def kill_a_worker(*_progress) -> None:
+        workers = [worker for child in _children(os.getpid()) for worker in _children(child)]
+        if not killed and workers:
+            os.kill(workers[0], signal.SIGKILL)
+            killed.append(workers[0])
+
+    result = _analyse(records, jobs=2, cache=cache, progress=kill_a_worker)
+    assert killed and not result.cancelled
+    assert len(result.records) + len(result.failures) == 12
+    assert result.failures and all("stopped unexpectedly" in reason for _, reason in result.failures)
+    again = _analyse(records, jobs=2, cache=cache)
+    assert (again.computed, again.failures) == (len(result.failures), ())
 
 
 def test_the_table_has_the_labels_then_exact_numbers_and_blank_nan(records, tmp_path):
