@@ -114,6 +114,13 @@ class Settings:
     def set_recordings_dir(self, folder: str) -> None:
         self._store.setValue("recording/folder", folder)
 
+    def corpus_option(self, key: str, default: str) -> str:
+        """A choice of the Corpus tab (``feature``, ``kind``, ``normalise``) as the user left it."""
+        return str(self._store.value(f"corpus/{key}", default))
+
+    def set_corpus_option(self, key: str, value: str) -> None:
+        self._store.setValue(f"corpus/{key}", value)
+
     def export_dir(self) -> str | None:
         """The folder of the last CSV export (None before the first)."""
         return str(self._store.value("export/folder", "")) or None

@@ -34,14 +34,18 @@ from scipy import stats as sps
 from servis_gui.core.emotions import CANONICAL, EXTRAS
 from servis_gui.core.prosody_export import cannot_save
 
-MIN_N = 5
+MIN_N = 4
 """Fewest clips with a value an emotion needs to enter the tests.
 
-Below five, the tests cannot say much: two groups of three can never reach p < 0.05 with
-Mann-Whitney (its smallest two-sided p is 0.1), and the chi-square approximation behind scipy's
-Kruskal-Wallis p is documented as accurate only when every group has at least five values.
-Five against five gives a smallest p of 0.008, which can survive a Holm correction over a few pairs.
+Four is the smallest group a pair can be significant with: two groups of three can never reach
+p < 0.05 with Mann-Whitney (its smallest two-sided p is 0.1), four against four can (0.029).
+Acted corpora often have four takes of a sentence per emotion (the demo corpus has four clips
+per emotion). With fewer than five per group scipy's Kruskal-Wallis p (a chi-square
+approximation) is rough; the note says so when a tested group is that small.
 """
+
+ROUGH_BELOW = 5
+"""Groups smaller than this make the Kruskal-Wallis p (a chi-square approximation) rough."""
 
 EFFECT_THRESHOLDS: tuple[tuple[float, str], ...] = ((0.474, "large"), (0.33, "medium"), (0.147, "small"))
 """|Cliff's delta| at or above which an effect gets its label (Romano et al. 2006); below: "negligible"."""
@@ -382,6 +386,9 @@ def _note(groups: tuple[GroupSummary, ...], tested: tuple[str, ...], min_n: int,
         sentences.append(f"Nothing to compare: fewer than two emotions have {min_n} clips with a value.")
     if all_equal:
         sentences.append("Every value is the same: Kruskal-Wallis cannot rank them.")
+    rough = [g.emotion for g in groups if g.emotion in tested and g.n < ROUGH_BELOW]
+    if rough and len(tested) >= 2 and not all_equal:
+        sentences.append(f"Fewer than {ROUGH_BELOW} clips for {', '.join(rough)}: the Kruskal-Wallis p is rough.")
     if n_missing:
         sentences.append(f"{n_missing} clip{'s' if n_missing > 1 else ''} without a value left out.")
     return " ".join(sentences)

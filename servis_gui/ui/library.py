@@ -99,6 +99,14 @@ class Library(QObject):
         """Takes are recorded into ``folder`` from now on."""
         self.catalogue.recordings = Path(folder).resolve()
 
+    def take_records(self) -> list[ClipRecord]:
+        """The user's labelled takes ("My recordings"), unless that is the dataset shown: they join
+        a corpus analysis as the user's own points."""
+        folder = self.catalogue.recordings
+        if not folder.is_dir() or Path(self.root) == folder:
+            return []
+        return [r for r in scan_dataset(folder).records if r.emotion not in ("", "unknown")]
+
     # -- comparisons ---------------------------------------------------------------------------
 
     def compare_selected(self) -> None:

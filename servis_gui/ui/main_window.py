@@ -42,7 +42,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._initial_paths = [str(p) for p in paths or []]
         self.session = self.panes = self.library = self.params_panel = self.pitch_panel = None
-        self.capture = self.compare = self.measurements = None
+        self.capture = self.compare = self.measurements = self.corpus = None
         self._warmed = self._started = False
         self.setWindowTitle("SERVIS - Speech Emotion Recognition Visualiser")
         self.setAcceptDrops(True)
@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QTabWidget
 
         from servis_gui.ui.compare import CompareView
+        from servis_gui.ui.corpus_view import CorpusView
 
         clip_page = QWidget()
         layout = QVBoxLayout(clip_page)
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(clip_page, "Clip")
         self.tabs.addTab(self.compare, "Compare")
+        self.corpus = CorpusView(self.session, self.settings)
+        self.tabs.addTab(self.corpus, "Corpus")
         self._central.addWidget(self.tabs, 1)
 
     def _build_docks(self) -> None:
@@ -176,6 +179,7 @@ class MainWindow(QMainWindow):
         lib.message.connect(lambda text: status.showMessage(text, 10000))
         lib.browser.dataset_opened.connect(lambda *_: self._on_dataset_opened())
         self.capture.recordings_changed.connect(lib.refresh_recordings)
+        self.corpus.analyse_requested.connect(self.analyse_corpus)
 
     # -- user actions -------------------------------------------------------------------------
 
@@ -223,6 +227,13 @@ class MainWindow(QMainWindow):
             self.busy.show()
             self.session.open_group([resolve_path(p) for p in paths[:MAX_CLIPS]])
             self.tabs.setCurrentWidget(self.compare)
+
+    def analyse_corpus(self) -> None:
+        """Corpus → Analyse dataset: every clip of the open dataset, and the user's takes, in the Corpus tab."""
+        if self.library is not None:
+            self.tabs.setCurrentWidget(self.corpus)
+            self.corpus.analyse(list(self.library.browser.model.records), self.library.title.removeprefix(
+                "Dataset: "), self.library.take_records())
 
     def zoom(self, factor: float) -> None:
         """Zoom the panes' time axis about its centre (``factor`` < 1 zooms in)."""
@@ -360,6 +371,7 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.capture is not None:
             self.capture.shutdown()
             self.measurements.shutdown()
+            self.corpus.shutdown()
             self.library.browser.shutdown()
             self.session.shutdown()
         super().closeEvent(event)

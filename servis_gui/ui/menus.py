@@ -34,7 +34,7 @@ def add_action(window: QMainWindow, menu: QMenu, text: str, shortcut: Shortcut,
 
 
 def build_menus(w) -> dict[str, QAction | QMenu]:
-    """Create File, View, Play, Compare, Record and Help menus for the main window ``w``.
+    """Create File, View, Play, Compare, Corpus, Record and Help menus for the main window ``w``.
 
     Returns
     -------
@@ -77,6 +77,10 @@ def build_menus(w) -> dict[str, QAction | QMenu]:
                lambda: w.library and w.library.compare_same_sentence())
     add_action(w, compare, "Same sentence, &all speakers", QKeySequence("Ctrl+Shift+E"),
                lambda: w.library and w.library.compare_same_sentence(True))
+
+    corpus = bar.addMenu("C&orpus")
+    add_action(w, corpus, "&Analyse dataset", QKeySequence("Ctrl+Shift+A"), w.analyse_corpus)
+    add_action(w, corpus, "&Cancel analysis", None, lambda: w.corpus and w.corpus.cancel())
 
     record = bar.addMenu("&Record")
     help_menu = bar.addMenu("&Help")

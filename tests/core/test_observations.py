@@ -125,17 +125,17 @@ def test_emotions_with_too_few_clips_are_left_out_by_name():
     columns["peak_dbfs"][emotions == "disgust"] = np.nan
     peak = check_observations(columns, emotions)[PEAK]
     assert peak.verdict == SUPPORTED and peak.high == ("angry", "fearful") and peak.low == ("neutral", "sad")
-    assert peak.explanation.endswith("Left out (fewer than 5 clips with a value: happy (3), disgust (0)).")
+    assert peak.explanation.endswith("Left out (fewer than 4 clips with a value: happy (3), disgust (0)).")
 
 
 def test_too_few_clips_on_a_side_is_not_testable_and_counts_them():
-    emotions = np.concatenate([labels(("angry", "fearful", "happy")), ["sad"] * 3, ["neutral"] * 4])
+    emotions = np.concatenate([labels(("angry", "fearful", "happy")), ["sad"] * 3, ["neutral"] * 3])
     verdicts = check_observations(as_claimed(emotions), emotions)
     assert verdicts[PEAK].verdict == NOT_TESTABLE
     assert verdicts[PEAK].explanation == ("Too few sad, neutral or disgust clips with a peak_dbfs value "
-                                          "(need 5 of one emotion; have sad 3, neutral 4, disgust 0).")
+                                          "(need 4 of one emotion; have sad 3, neutral 3, disgust 0).")
     assert verdicts[F0].verdict == SUPPORTED and verdicts[F0].low == ("happy",)
-    assert verdicts[F0].explanation.endswith("Left out (fewer than 5 clips with a value: neutral (4), sad (3)).")
+    assert verdicts[F0].explanation.endswith("Left out (fewer than 4 clips with a value: neutral (3), sad (3)).")
 
 
 def test_unknown_labels_are_not_among_the_other_emotions():

@@ -1,0 +1,165 @@
+"""A per-emotion distribution plot: one violin (or box) per emotion in the corpus's order and colours,
+every clip as a dot (hover: which clip; click: play it), the user's takes as stars on the same axes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QColor, QPolygonF
+from PySide6.QtWidgets import QGraphicsPolygonItem, QGraphicsRectItem
+
+from servis_gui.core.distribution import box_figures, jitter, violin_outline
+from servis_gui.core.emotions import emotion_color
+from servis_gui.core.file_access import display_name
+
+HALF_WIDTH = 0.4
+"""Half the width of a violin or box, in emotion slots."""
+DOT_SIZE, TAKE_SIZE = 5, 16
+DOT_ALPHA, FILL_ALPHA = 150, 70
+TAKE_COLOR = "#ffffff"
+KINDS = ("violin", "box")
+
+
+@dataclass(frozen=True)
+class Group:
+    """The clips of one emotion: their values (NaN allowed) and files."""
+
+    emotion: str
+    values: np.ndarray
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Takes:
+    """The user's own recordings on the same axes: values, files and their labelled emotions."""
+
+    values: np.ndarray
+    paths: tuple[str, ...]
+    emotions: tuple[str, ...]
+
+
+class EmotionPlot(pg.PlotWidget):
+    """Violins or boxes with dots, one slot per emotion.
+
+    Signals
+    -------
+    clip_clicked(str) : a dot (a clip or a take) was clicked: its path
+    clip_hovered(str) : the mouse is over a dot: a line saying which clip and its value ("" when off)
+    """
+
+    clip_clicked = Signal(str)
+    clip_hovered = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMenuEnabled(False)
+        self.plotItem.hideButtons()
+        self.getViewBox().setMouseEnabled(x=False, y=True)
+        self._shapes: list = []
+        self.dots = pg.ScatterPlotItem(size=DOT_SIZE, pen=None, hoverable=True, tip=None)
+        self.stars = pg.ScatterPlotItem(size=TAKE_SIZE, symbol="star", pen=pg.mkPen("#000000", width=1),
+                                        hoverable=True, tip=None)
+        for item in (self.dots, self.stars):
+            item.setZValue(10)
+            self.addItem(item)
+            item.sigClicked.connect(self._on_clicked)
+            item.sigHovered.connect(self._on_hovered)
+        self.stars.setZValue(11)
+        self.unit = ""
+
+    def show_groups(self, groups: list[Group], label: str, unit: str, kind: str = "violin",
+                    takes: Takes | None = None) -> None:
+        """Draw ``groups`` (left to right) with the values' axis ``label`` in ``unit``."""
+        for item in self._shapes:
+            self.removeItem(item)
+        self._shapes = []
+        self.unit = unit
+        for slot, group in enumerate(groups):
+            self._shapes += self._violin(slot, group) if kind == "violin" else self._box(slot, group)
+        for item in self._shapes:
+            self.addItem(item)
+        self._fill_dots(groups)
+        self._fill_stars(groups, takes)
+        ticks = [(slot, f"{g.emotion} ({int(np.isfinite(g.values).sum())})") for slot, g in enumerate(groups)]
+        self.getAxis("bottom").setTicks([ticks])
+        self.setLabel("left", label, units=None)
+        self.setXRange(-0.6, len(groups) - 0.4, padding=0)
+        self.enableAutoRange(axis="y")
+
+    def _violin(self, slot: int, group: Group) -> list:
+        y, density = violin_outline(group.values)
+        if not len(y):
+            return []
+        half = density * HALF_WIDTH
+        outline = [QPointF(slot - w, v) for v, w in zip(y, half, strict=True)]
+        outline += [QPointF(slot + w, v) for v, w in zip(y[::-1], half[::-1], strict=True)]
+        item = QGraphicsPolygonItem(QPolygonF(outline))
+        self._style(item, group.emotion)
+        return [item, self._median_line(slot, group)]
+
+    def _box(self, slot: int, group: Group) -> list:
+        box = box_figures(group.values)
+        if np.isnan(box.median):
+            return []
+        rect = QGraphicsRectItem(QRectF(slot - HALF_WIDTH, box.q1, 2 * HALF_WIDTH, box.q3 - box.q1))
+        self._style(rect, group.emotion)
+        pen = pg.mkPen(emotion_color(group.emotion), width=1)
+        whiskers = [pg.PlotCurveItem([slot, slot], [box.whisker_low, box.q1], pen=pen),
+                    pg.PlotCurveItem([slot, slot], [box.q3, box.whisker_high], pen=pen)]
+        return [rect, *whiskers, self._median_line(slot, group)]
+
+    @staticmethod
+    def _median_line(slot: int, group: Group) -> pg.PlotCurveItem:
+        median = float(np.nanmedian(group.values)) if np.isfinite(group.values).any() else np.nan
+        return pg.PlotCurveItem([slot - HALF_WIDTH, slot + HALF_WIDTH], [median, median],
+                                pen=pg.mkPen("#ffffff", width=2))
+
+    @staticmethod
+    def _style(item, emotion: str) -> None:
+        color = QColor(emotion_color(emotion))
+        pen = pg.mkPen(color)
+        pen.setWidthF(0)  # Qt's cosmetic hairline: it does not widen the item's bounds in data units
+        item.setPen(pen)
+        color.setAlpha(FILL_ALPHA)
+        item.setBrush(pg.mkBrush(color))
+
+    def _fill_dots(self, groups: list[Group]) -> None:
+        xs, ys, brushes, paths = [], [], [], []
+        for slot, group in enumerate(groups):
+            keep = np.isfinite(group.values)
+            n = int(keep.sum())
+            xs.append(slot + jitter(n, HALF_WIDTH, seed=slot))
+            ys.append(group.values[keep])
+            color = QColor(emotion_color(group.emotion))
+            color.setAlpha(DOT_ALPHA)
+            brushes += [pg.mkBrush(color)] * n
+            paths += [p for p, k in zip(group.paths, keep, strict=True) if k]
+        x = np.concatenate(xs) if xs else np.zeros(0)
+        y = np.concatenate(ys) if ys else np.zeros(0)
+        self.dots.setData(x=x, y=y, brush=brushes, data=np.array(paths, dtype=object))
+
+    def _fill_stars(self, groups: list[Group], takes: Takes | None) -> None:
+        slots = {g.emotion: slot for slot, g in enumerate(groups)}
+        if takes is None:
+            self.stars.setData(x=[], y=[])
+            return
+        keep = [k for k, (v, e) in enumerate(zip(takes.values, takes.emotions, strict=True))
+                if np.isfinite(v) and e in slots]
+        self.stars.setData(x=[slots[takes.emotions[k]] for k in keep], y=[takes.values[k] for k in keep],
+                           brush=pg.mkBrush(TAKE_COLOR), data=np.array([takes.paths[k] for k in keep], dtype=object))
+
+    def _on_clicked(self, _item, points, _event=None) -> None:
+        if len(points):
+            self.clip_clicked.emit(str(points[0].data()))
+
+    def _on_hovered(self, _item, points, _event=None) -> None:
+        if not len(points):
+            self.clip_hovered.emit("")
+            return
+        point = points[0]
+        who = "your take" if point.symbol() == "star" else "clip"
+        self.clip_hovered.emit(f"{display_name(str(point.data()))} ({who}): {point.pos().y():.2f} {self.unit}".strip())
+

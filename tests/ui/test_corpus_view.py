@@ -1,0 +1,110 @@
+"""The Corpus tab on the demo corpus: analysed in the background, one violin per emotion, dots that
+open their clip, statistics and verdicts beside the plot, and the cache on the second run."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from servis_gui.core import corpus_cache
+from servis_gui.core.corpus_groups import feature_view
+from servis_gui.core.stats import compare_emotions
+
+WAIT_MS = 120_000
+
+
+@pytest.fixture
+def corpus(window, qtbot, tmp_path, monkeypatch):
+    """The window's Corpus tab after Corpus → Analyse dataset on the demo corpus (a fresh cache)."""
+    monkeypatch.setattr(corpus_cache, "default_cache_folder", lambda: tmp_path / "cache")
+    action = next(a for a in window.actions() if a.text() == "&Analyse dataset")
+    assert action.shortcut().toString() == "Ctrl+Shift+A"
+    with qtbot.waitSignal(window.corpus.worker.finished, timeout=WAIT_MS) as done:
+        action.trigger()
+    qtbot.wait(50)
+    assert window.tabs.currentWidget() is window.corpus
+    return window.corpus, done.args[0]
+
+
+def test_every_demo_clip_is_analysed_and_the_second_run_reads_the_cache(corpus, window, qtbot):
+    view, first = corpus
+    assert len(first.records) == 32 and not first.failures and first.computed == 32 and first.cached == 0
+    with qtbot.waitSignal(view.worker.finished, timeout=WAIT_MS) as again:
+        view.analyse_button.click()
+    assert again.args[0].cached == 32 and again.args[0].computed == 0
+    np.testing.assert_array_equal(again.args[0].values, first.values)
+    assert "32 clips analysed (32 from the cache)" in view.state.text()
+
+
+def test_one_violin_per_emotion_with_a_dot_per_clip(corpus, qtbot):
+    view, result = corpus
+    plot = view.plot
+    emotions = sorted({r.emotion for r in result.records})
+    ticks = [label for _pos, label in plot.getAxis("bottom")._tickLevels[0]]
+    assert sorted(label.split(" (")[0] for label in ticks) == emotions
+    polygons = [item for item in plot.plotItem.items if item.__class__.__name__ == "QGraphicsPolygonItem"]
+    assert len(polygons) == len(emotions)
+    x, y = plot.dots.getData()
+    assert len(x) == 32
+    peak = result.values[:, result.names.index("peak_dbfs")]
+    np.testing.assert_allclose(np.sort(y), np.sort(peak))
+    viewport = plot.viewport().rect()
+    for polygon in polygons:  # every violin is on screen
+        rect = plot.mapFromScene(polygon.sceneBoundingRect()).boundingRect()
+        assert viewport.contains(rect)
+
+
+def test_clicking_a_dot_opens_and_plays_that_clip(corpus, window, qtbot):
+    view, _result = corpus
+    point = view.plot.dots.points()[5]
+    path = str(point.data())
+    with qtbot.waitSignal(window.session.analysis_ready, timeout=20000):
+        view.plot.dots.sigClicked.emit(view.plot.dots, [point], None)
+    assert window.session.analysis.clip.identity.path == path
+    hovered = []
+    view.plot.clip_hovered.connect(hovered.append)
+    view.plot.dots.sigHovered.emit(view.plot.dots, [point], None)
+    assert hovered and hovered[-1].startswith(path.rsplit("/", 1)[-1])
+
+
+def test_the_statistics_are_the_cores_for_the_feature_shown(corpus):
+    view, result = corpus
+    view.feature.setCurrentIndex(view.feature.findData("f0_semitone_p50"))
+    fv = feature_view(result, "f0_semitone_p50")
+    expected = compare_emotions(fv.values, fv.emotions, fv.order, feature="f0_semitone_p50")
+    assert view.statistics.kruskal.text() == expected.kruskal_text()
+    pairs = view.statistics.pairs
+    shown = [[pairs.item(r, c).text() for c in range(6)] for r in range(pairs.rowCount())]
+    assert shown == [list(row) for row in expected.pair_rows()]
+    verdicts = {v.feature: v.verdict for v in view.observations.verdicts}
+    assert set(verdicts) >= {"peak_dbfs", "f0_semitone_p50", "intensity_db_mean"}
+
+
+def test_speaker_normalisation_and_one_speaker(corpus, window):
+    view, result = corpus
+    view.normalise.setChecked(True)
+    _x, y = view.plot.dots.getData()
+    assert abs(np.nanmean(y)) < 0.2 and "(z)" in view.plot.getAxis("left").labelText
+    speaker = view.speaker.itemData(1)
+    view.speaker.setCurrentIndex(1)
+    assert len(view.plot.dots.getData()[0]) == sum(r.speaker == speaker for r in result.records)
+    assert window.settings.corpus_option("normalise", "") == "true"
+
+
+def test_cancel_keeps_what_was_computed(window, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus_cache, "default_cache_folder", lambda: tmp_path / "cache")
+    view = window.corpus
+    records = list(window.library.browser.model.records)
+    view.worker._jobs = 1  # one clip at a time, so the cancel lands mid-run
+    progress = []
+    view.worker.progress.connect(lambda done, total, left: progress.append(done) or (done >= 3 and view.cancel()))
+    with qtbot.waitSignal(view.worker.finished, timeout=WAIT_MS) as done:
+        view.analyse(records, "demo")
+    result = done.args[0]
+    assert result.cancelled and 3 <= len(result.records) < 32
+    assert "cancelled" in view.state.text() and view.analyse_button.isEnabled()
+    qtbot.mouseClick(view.analyse_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(view.worker.finished, timeout=WAIT_MS) as again:
+        pass
+    assert again.args[0].cached >= len(result.records)
+
+
