@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
 from servis_gui.core.file_access import display_name, resolve_path
@@ -21,6 +21,7 @@ WIDE_SCREEN_PX = 1280
 """Narrower screens (in Qt's logical pixels) get every dock in one column at the left."""
 TALL_SCREEN_PX = 1000
 """Taller screens (logical pixels) show the Prosody pane at first; on shorter ones the mel keeps the room."""
+CORPUS_TAB = 2
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.opus *.mp3 *.aiff *.aif *.au *.caf *.w64);;All files (*)"
 
 
@@ -121,7 +122,6 @@ class MainWindow(QMainWindow):
         from PySide6.QtWidgets import QTabWidget
 
         from servis_gui.ui.compare import CompareView
-        from servis_gui.ui.corpus_view import CorpusView
 
         clip_page = QWidget()
         layout = QVBoxLayout(clip_page)
@@ -136,8 +136,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(clip_page, "Clip")
         self.tabs.addTab(self.compare, "Compare")
-        self.corpus = CorpusView(self.session, self.settings)
-        self.tabs.addTab(self.corpus, "Corpus")
+        # Built when first shown: its statistics (scipy.stats) cost ~0.8 s to import.
+        self.tabs.addTab(QLabel("Corpus → Analyse dataset (Ctrl+Shift+A)", alignment=Qt.AlignmentFlag.AlignCenter),
+                         "Corpus")
+        self.tabs.currentChanged.connect(lambda index: index == CORPUS_TAB and self.corpus_view())
         self._central.addWidget(self.tabs, 1)
 
     def _build_docks(self) -> None:
@@ -179,7 +181,6 @@ class MainWindow(QMainWindow):
         lib.message.connect(lambda text: status.showMessage(text, 10000))
         lib.browser.dataset_opened.connect(lambda *_: self._on_dataset_opened())
         self.capture.recordings_changed.connect(lib.refresh_recordings)
-        self.corpus.analyse_requested.connect(self.analyse_corpus)
 
     # -- user actions -------------------------------------------------------------------------
 
@@ -228,10 +229,23 @@ class MainWindow(QMainWindow):
             self.session.open_group([resolve_path(p) for p in paths[:MAX_CLIPS]])
             self.tabs.setCurrentWidget(self.compare)
 
+    def corpus_view(self):
+        """The Corpus tab's view, built at first use (``self.corpus``)."""
+        if self.corpus is None:
+            from servis_gui.ui.corpus_view import CorpusView
+
+            self.corpus = CorpusView(self.session, self.settings)
+            self.corpus.analyse_requested.connect(self.analyse_corpus)
+            current = self.tabs.currentIndex()
+            self.tabs.removeTab(CORPUS_TAB)
+            self.tabs.insertTab(CORPUS_TAB, self.corpus, "Corpus")
+            self.tabs.setCurrentIndex(current)
+        return self.corpus
+
     def analyse_corpus(self) -> None:
         """Corpus → Analyse dataset: every clip of the open dataset, and the user's takes, in the Corpus tab."""
         if self.library is not None:
-            self.tabs.setCurrentWidget(self.corpus)
+            self.tabs.setCurrentWidget(self.corpus_view())
             self.corpus.analyse(list(self.library.browser.model.records), self.library.title.removeprefix(
                 "Dataset: "), self.library.take_records())
 
@@ -371,7 +385,8 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.capture is not None:
             self.capture.shutdown()
             self.measurements.shutdown()
-            self.corpus.shutdown()
+            if self.corpus is not None:
+                self.corpus.shutdown()
             self.library.browser.shutdown()
             self.session.shutdown()
         super().closeEvent(event)

@@ -18,11 +18,30 @@ def corpus(window, qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(corpus_cache, "default_cache_folder", lambda: tmp_path / "cache")
     action = next(a for a in window.actions() if a.text() == "&Analyse dataset")
     assert action.shortcut().toString() == "Ctrl+Shift+A"
-    with qtbot.waitSignal(window.corpus.worker.finished, timeout=WAIT_MS) as done:
+    with qtbot.waitSignal(window.corpus_view().worker.finished, timeout=WAIT_MS) as done:
         action.trigger()
     qtbot.wait(50)
     assert window.tabs.currentWidget() is window.corpus
     return window.corpus, done.args[0]
+
+
+def test_the_corpus_tab_is_built_at_first_use_not_at_start(window):
+    import subprocess
+    import sys
+
+    code = ("import sys; from PySide6.QtWidgets import QApplication; from PySide6.QtCore import QSettings; "
+            "from servis_gui.settings import Settings; from servis_gui.ui.main_window import MainWindow; "
+            "app = QApplication([]); w = MainWindow(Settings(QSettings(sys.argv[1], QSettings.Format.IniFormat))); "
+            "w.finish_setup(); print('scipy.stats' in sys.modules, 'servis_gui.ui.corpus_view' in sys.modules); "
+            "w.close()")
+    ini = str(window.settings._store.fileName()) + ".start.ini"
+    loaded = subprocess.run([sys.executable, "-c", code, ini], capture_output=True, text=True, check=True,
+                            timeout=120).stdout.splitlines()[-1]
+    assert loaded.strip() == "False False"  # ~0.8 s of import kept off the start
+    assert window.corpus is None
+    window.tabs.setCurrentIndex(2)
+    assert window.corpus is not None and window.tabs.currentWidget() is window.corpus
+    assert window.tabs.tabText(2) == "Corpus"
 
 
 def test_every_demo_clip_is_analysed_and_the_second_run_reads_the_cache(corpus, window, qtbot):
@@ -92,7 +111,7 @@ def test_speaker_normalisation_and_one_speaker(corpus, window):
 
 def test_cancel_keeps_what_was_computed(window, qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(corpus_cache, "default_cache_folder", lambda: tmp_path / "cache")
-    view = window.corpus
+    view = window.corpus_view()
     records = list(window.library.browser.model.records)
     view.worker._jobs = 1  # one clip at a time, so the cancel lands mid-run
     progress = []
