@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     # Feature matrices are small: BLAS threads cost more than they save, and the GUI thread needs
     # the second core. Set before anything imports numpy.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    multiprocessing.freeze_support()  # in a bundle, corpus workers start through this executable
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["analyse"]:  # the command line extractor: no Qt is imported
         from servis_gui.cli import analyse_main
