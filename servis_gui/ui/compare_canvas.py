@@ -149,7 +149,7 @@ class GridCanvas(pg.GraphicsLayoutWidget):
         if len(self.columns) < n and not self.shown:
             self._add_column(len(self.columns))
             _set_visible(self.columns[-1], False)
-            QTimer.singleShot(0, lambda: self.prepare(n))
+            QTimer.singleShot(0, self, lambda: self.prepare(n))  # dropped with the canvas
 
     def set_count(self, n: int, by_rows: bool) -> None:
         """Have exactly ``n`` columns laid out as columns (or rows when ``by_rows``)."""

@@ -33,7 +33,7 @@ class StatisticsPanel(QWidget):
         layout.addWidget(self.kruskal)
         layout.addWidget(self.note)
         tables = QHBoxLayout()
-        tables.addWidget(self.groups, 2)
+        tables.addWidget(self.groups, 3)
         tables.addWidget(self.pairs, 5)
         layout.addLayout(tables, 1)
 

@@ -90,9 +90,9 @@ class CorpusView(QWidget):
         self.progress = QProgressBar(textVisible=True)
         self.progress.setFormat("%v / %m clips")
         self.state = QLabel(wordWrap=True)
-        self.feature = QComboBox(minimumContentsLength=18)
+        self.feature = QComboBox(minimumContentsLength=14)
         self.feature.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.speaker = QComboBox(minimumContentsLength=12)
+        self.speaker = QComboBox(minimumContentsLength=8)
         self.speaker.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.normalise = QCheckBox("z-score per speaker")
         self.normalise.setToolTip("Speakers differ more than emotions: compare each clip with its own speaker's clips")
@@ -116,10 +116,11 @@ class CorpusView(QWidget):
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(_row(self.analyse_button, self.cancel_button, (self.progress, 1)))
+        layout.addLayout(_row(self.analyse_button, self.cancel_button, (self.progress, 1), self.export_button))
         layout.addWidget(self.state)
-        layout.addLayout(_row(QLabel("Feature"), (self.feature, 1), QLabel("Speaker"), self.speaker,
-                              self.normalise, QLabel("Plot"), self.kind, self.export_button))
+        self.speaker.setToolTip("One speaker's clips, or every speaker's pooled")
+        self.kind.setToolTip("Violins (a kernel density) or boxes (quartiles, Tukey's whiskers)")
+        layout.addLayout(_row(QLabel("Feature"), (self.feature, 1), self.speaker, self.normalise, self.kind))
         layout.addWidget(splitter, 1)
 
     def _connect(self) -> None:

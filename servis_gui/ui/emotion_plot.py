@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QColor, QPolygonF
+from PySide6.QtGui import QColor, QFontMetrics, QPolygonF
 from PySide6.QtWidgets import QGraphicsPolygonItem, QGraphicsRectItem
 
 from servis_gui.core.distribution import box_figures, jitter, violin_outline
@@ -20,6 +20,7 @@ HALF_WIDTH = 0.4
 DOT_SIZE, TAKE_SIZE = 5, 16
 DOT_ALPHA, FILL_ALPHA = 150, 70
 TAKE_COLOR = "#ffffff"
+TICK_GAP_PX = 6
 KINDS = ("violin", "box")
 
 
@@ -69,6 +70,10 @@ class EmotionPlot(pg.PlotWidget):
             item.sigHovered.connect(self._on_hovered)
         self.stars.setZValue(11)
         self.unit = ""
+        self._labels: list[tuple[str, int]] = []
+        bottom = self.getAxis("bottom")
+        bottom.setHeight(int(2.6 * QFontMetrics(bottom.font()).height()))  # two lines: emotion, then n
+        self.getViewBox().sigResized.connect(self._fit_ticks)
 
     def show_groups(self, groups: list[Group], label: str, unit: str, kind: str = "violin",
                     takes: Takes | None = None) -> None:
@@ -83,11 +88,21 @@ class EmotionPlot(pg.PlotWidget):
             self.addItem(item)
         self._fill_dots(groups)
         self._fill_stars(groups, takes)
-        ticks = [(slot, f"{g.emotion} ({int(np.isfinite(g.values).sum())})") for slot, g in enumerate(groups)]
-        self.getAxis("bottom").setTicks([ticks])
+        self._labels = [(g.emotion, int(np.isfinite(g.values).sum())) for g in groups]
+        self._fit_ticks()
         self.setLabel("left", label, units=None)
         self.setXRange(-0.6, len(groups) - 0.4, padding=0)
         self.enableAutoRange(axis="y")
+
+    def _fit_ticks(self) -> None:
+        """Label each slot with its emotion and n; a name wider than its slot is shortened (the dots
+        and the statistics table keep the full name)."""
+        if not self._labels:
+            return
+        metrics = QFontMetrics(self.getAxis("bottom").font())
+        slot_px = self.getViewBox().width() / max(len(self._labels), 1) - TICK_GAP_PX
+        ticks = [(slot, f"{_fitted(name, metrics, slot_px)}\n{n}") for slot, (name, n) in enumerate(self._labels)]
+        self.getAxis("bottom").setTicks([ticks])
 
     def _violin(self, slot: int, group: Group) -> list:
         y, density = violin_outline(group.values)
@@ -163,3 +178,14 @@ class EmotionPlot(pg.PlotWidget):
         who = "your take" if point.symbol() == "star" else "clip"
         self.clip_hovered.emit(f"{display_name(str(point.data()))} ({who}): {point.pos().y():.2f} {self.unit}".strip())
 
+
+
+def _fitted(name: str, metrics: QFontMetrics, width: float) -> str:
+    """``name``, or its first letters with a dot when the whole does not fit ``width`` pixels."""
+    if metrics.horizontalAdvance(name) <= width:
+        return name
+    for length in range(len(name) - 1, 0, -1):
+        short = name[:length] + "."
+        if metrics.horizontalAdvance(short) <= width:
+            return short
+    return name[0]
