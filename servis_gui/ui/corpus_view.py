@@ -26,6 +26,9 @@ from servis_gui.ui.corpus_export import export_menu
 from servis_gui.ui.corpus_tables import ObservationsPanel, StatisticsPanel
 from servis_gui.ui.emotion_plot import KINDS, EmotionPlot, Group, Takes
 
+TABLE_LINES = 11
+"""Text lines the statistics keep on a short screen: the Kruskal-Wallis line, its note, a header and
+a few rows; the plot takes what is left."""
 DEFAULT_FEATURE = "peak_dbfs"
 """The first feature shown: the original study's first observation is about peak amplitude."""
 
@@ -108,6 +111,7 @@ class CorpusView(QWidget):
         side.addTab(self.statistics, "Statistics")
         side.addTab(self.observations, "Check the observations")
         self.side_tabs = side
+        side.setMinimumHeight(TABLE_LINES * self.fontMetrics().height())  # a few pairs stay readable
         splitter = QSplitter(Qt.Orientation.Vertical)  # the tables get the width their columns need
         splitter.addWidget(self.plot)
         splitter.addWidget(side)

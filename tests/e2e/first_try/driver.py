@@ -40,6 +40,7 @@ from tests.e2e.first_try.measure import (  # noqa: E402
     axis_labels, curves_with_data, describe_image, global_visible, image_items, item_global, plain,
     rect_dict, screen_of, visible_texts, widget_shown,
 )
+from tests.e2e.first_try.corpus_scenario import scenario_corpus  # noqa: E402
 from tests.e2e.first_try.prosody_scenario import scenario_prosody  # noqa: E402
 from tests.e2e.first_try.runner import Runner, Tester  # noqa: E402
 
@@ -345,7 +346,8 @@ def scenario_many(t: Tester):
 
 SCENARIOS = {"start": scenario_start, "restart": scenario_restart, "browse_zoom": scenario_browse_zoom,
              "compare": scenario_compare, "record": scenario_record, "record_nomic": scenario_record_nomic,
-             "broken": scenario_broken, "many": scenario_many, "prosody": scenario_prosody}
+             "broken": scenario_broken, "many": scenario_many, "prosody": scenario_prosody,
+             "corpus": scenario_corpus}
 
 
 def main() -> int:

@@ -101,6 +101,14 @@ def test_pitch_and_intensity_appear_ctrl_shift_p_shows_the_prosody_pane_ctrl_m_t
                                "ctrl_m_shows_the_measurements"))
 
 
+@pytest.mark.parametrize("config", ALL)
+def test_ctrl_shift_a_analyses_the_corpus_violins_tables_and_dots_work(runs, config):
+    report = runs(config, "corpus")
+    report.assert_ok(required=("ctrl_shift_a_analyses_the_corpus", "window_fits_screen", "violins_on_screen",
+                               "corpus_tick_labels_do_not_overlap", "statistics_readable",
+                               "clicking_a_dot_opens_its_clip"))
+
+
 # ---------------------------------------------------------------- 4. record ---------------------------------
 
 @pytest.mark.parametrize("config", BOTH)
