@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolButton
 
 from servis_gui.core.corpus_cache import settings_record
@@ -16,6 +18,7 @@ from servis_gui.core.errors import ServisError
 from servis_gui.core.functionals import feature_specs
 from servis_gui.core.observations import write_verdicts_csv
 from servis_gui.core.stats import write_comparison_csv
+from servis_gui.ui.compare_svg import strokes_in_figure_coordinates
 
 if TYPE_CHECKING:
     from servis_gui.ui.corpus_view import CorpusView
@@ -68,9 +71,22 @@ def _plot_png(view: CorpusView, path: str) -> None:
 
 
 def _plot_svg(view: CorpusView, path: str) -> None:
-    from pyqtgraph.exporters import SVGExporter
+    """The plot as SVG, drawn by Qt's SVG generator (pyqtgraph's exporter fails on Qt 6's closed
+    paths, such as the violins), its curves then moved to figure coordinates (``compare_svg``)."""
+    from PySide6.QtSvg import QSvgGenerator
 
-    SVGExporter(view.plot.plotItem).export(path)
+    source = view.plot.plotItem.sceneBoundingRect()
+    target = QRectF(0, 0, source.width(), source.height())
+    generator = QSvgGenerator()
+    generator.setFileName(path)
+    generator.setSize(source.size().toSize())
+    generator.setViewBox(target)
+    generator.setTitle(f"SERVIS corpus: {view.feature.currentData()}")
+    generator.setResolution(view.plot.logicalDpiY())
+    painter = QPainter(generator)
+    view.plot.scene().render(painter, target, source)
+    painter.end()
+    strokes_in_figure_coordinates(path)
 
 
 def _features(view: CorpusView, path: str) -> None:

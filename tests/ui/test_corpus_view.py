@@ -127,3 +127,50 @@ def test_cancel_keeps_what_was_computed(window, qtbot, tmp_path, monkeypatch):
     assert again.args[0].cached >= len(result.records)
 
 
+
+
+def test_your_takes_are_stars_in_their_emotions_slot(window, qtbot, tmp_path, monkeypatch):
+    import soundfile as sf
+
+    from servis_gui.core.takes.store import save_take
+    from servis_gui.core.takes.writer import TakeInfo
+    from tests.voices import harmonic_voice
+
+    monkeypatch.setattr(corpus_cache, "default_cache_folder", lambda: tmp_path / "cache")
+    folder = tmp_path / "My recordings"
+    folder.mkdir()
+    window.set_recordings_dir(str(folder))
+    t = np.arange(16000) / 16000
+    take = folder / "take-001.wav"
+    sf.write(take, harmonic_voice(np.full_like(t, 180.0), t < 0.9, 16000).astype(np.float32), 16000)
+    save_take(folder, TakeInfo(take, 16000, 1.0, "2026-11-30T12:00:00", emotion="angry", speaker="me"))
+    view = window.corpus_view()
+    with qtbot.waitSignal(view.worker.finished, timeout=WAIT_MS):
+        window.analyse_corpus()
+    x, y = view.plot.stars.getData()
+    slots = [label.split("\n")[0] for _pos, label in view.plot.getAxis("bottom")._tickLevels[0]]
+    assert len(x) == 1 and x[0] == slots.index("angry")
+    assert y[0] == pytest.approx(view.takes.values[0, view.takes.names.index("peak_dbfs")])
+    assert len(view.result.records) == 32 and "your takes: 1 (stars)" in view.state.text()
+
+
+def test_exports_write_the_plot_and_the_tables(corpus, tmp_path, monkeypatch):
+    import csv
+
+    from servis_gui.ui import corpus_export
+
+    view, result = corpus
+    answers = [str(tmp_path / name) for name in ("plot.png", "plot.svg", "stats", "verdicts.csv", "features.csv")]
+    monkeypatch.setattr(corpus_export.QFileDialog, "getSaveFileName", lambda *args: (answers.pop(0), ""))
+    for action in view.export_button.menu().actions():
+        action.trigger()
+    assert (tmp_path / "plot.png").stat().st_size > 5000
+    assert "<svg" in (tmp_path / "plot.svg").read_text(encoding="utf-8")[:2000]
+    with open(tmp_path / "stats.csv", newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert sum(row["row"] == "pair" for row in rows) == len(view.statistics.comparison.pairs)
+    with open(tmp_path / "verdicts.csv", newline="", encoding="utf-8") as file:
+        assert len(list(csv.DictReader(file))) == len(view.observations.verdicts)
+    with open(tmp_path / "features.csv", newline="", encoding="utf-8") as file:
+        assert len(list(csv.reader(file))) == 1 + len(result.records)
+    assert (tmp_path / "features.json").is_file() and view.state.text().startswith("Saved ")
