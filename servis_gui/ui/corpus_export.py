@@ -84,6 +84,7 @@ def _plot_svg(view: CorpusView, path: str) -> None:
     generator.setTitle(f"SERVIS corpus: {view.feature.currentData()}")
     generator.setResolution(view.plot.logicalDpiY())
     painter = QPainter(generator)
+    painter.fillRect(target, view.plot.backgroundBrush())  # as on screen: the medians are white
     view.plot.scene().render(painter, target, source)
     painter.end()
     strokes_in_figure_coordinates(path)

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPolygonF
-from PySide6.QtWidgets import QGraphicsPolygonItem, QGraphicsRectItem
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QFontMetrics
 
 from servis_gui.core.distribution import box_figures, jitter, violin_outline
 from servis_gui.core.emotions import emotion_color
@@ -109,37 +108,25 @@ class EmotionPlot(pg.PlotWidget):
         if not len(y):
             return []
         half = density * HALF_WIDTH
-        outline = [QPointF(slot - w, v) for v, w in zip(y, half, strict=True)]
-        outline += [QPointF(slot + w, v) for v, w in zip(y[::-1], half[::-1], strict=True)]
-        item = QGraphicsPolygonItem(QPolygonF(outline))
-        self._style(item, group.emotion)
-        return [item, self._median_line(slot, group)]
+        return [*_filled(group.emotion, (slot - half, y), (slot + half, y)), self._median_line(slot, group)]
 
     def _box(self, slot: int, group: Group) -> list:
         box = box_figures(group.values)
         if np.isnan(box.median):
             return []
-        rect = QGraphicsRectItem(QRectF(slot - HALF_WIDTH, box.q1, 2 * HALF_WIDTH, box.q3 - box.q1))
-        self._style(rect, group.emotion)
-        pen = pg.mkPen(emotion_color(group.emotion), width=1)
+        left, right = slot - HALF_WIDTH, slot + HALF_WIDTH
+        pen = _pen(group.emotion)
+        outline = ([left, left, right, right, left], [box.q1, box.q3, box.q3, box.q1, box.q1])
         whiskers = [pg.PlotCurveItem([slot, slot], [box.whisker_low, box.q1], pen=pen),
                     pg.PlotCurveItem([slot, slot], [box.q3, box.whisker_high], pen=pen)]
-        return [rect, *whiskers, self._median_line(slot, group)]
+        return [*_filled(group.emotion, ([left, left], [box.q1, box.q3]), ([right, right], [box.q1, box.q3]),
+                         outline=outline), *whiskers, self._median_line(slot, group)]
 
     @staticmethod
     def _median_line(slot: int, group: Group) -> pg.PlotCurveItem:
         median = float(np.nanmedian(group.values)) if np.isfinite(group.values).any() else np.nan
         return pg.PlotCurveItem([slot - HALF_WIDTH, slot + HALF_WIDTH], [median, median],
                                 pen=pg.mkPen("#ffffff", width=2))
-
-    @staticmethod
-    def _style(item, emotion: str) -> None:
-        color = QColor(emotion_color(emotion))
-        pen = pg.mkPen(color)
-        pen.setWidthF(0)  # Qt's cosmetic hairline: it does not widen the item's bounds in data units
-        item.setPen(pen)
-        color.setAlpha(FILL_ALPHA)
-        item.setBrush(pg.mkBrush(color))
 
     def _fill_dots(self, groups: list[Group]) -> None:
         xs, ys, brushes, paths = [], [], [], []
@@ -178,6 +165,24 @@ class EmotionPlot(pg.PlotWidget):
         who = "your take" if point.symbol() == "star" else "clip"
         self.clip_hovered.emit(f"{display_name(str(point.data()))} ({who}): {point.pos().y():.2f} {self.unit}".strip())
 
+
+
+def _pen(emotion: str) -> pg.QtGui.QPen:
+    return pg.mkPen(emotion_color(emotion), width=1)
+
+
+def _filled(emotion: str, left: tuple, right: tuple, outline: tuple | None = None) -> list:
+    """The area between two curves filled in the emotion's colour, drawn with curve items only
+    (cosmetic strokes and a fill: an SVG of it looks as the screen does). ``outline``, a polyline,
+    is stroked instead of the two curves."""
+    color = QColor(emotion_color(emotion))
+    color.setAlpha(FILL_ALPHA)
+    pen = _pen(emotion) if outline is None else None
+    edges = [pg.PlotCurveItem(*left, pen=pen), pg.PlotCurveItem(*right, pen=pen)]
+    items = [*edges, pg.FillBetweenItem(*edges, brush=pg.mkBrush(color))]
+    if outline is not None:
+        items.append(pg.PlotCurveItem(*outline, pen=_pen(emotion)))
+    return items
 
 
 def _fitted(name: str, metrics: QFontMetrics, width: float) -> str:
