@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as servis_gui.app.main sets it
 
 import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import timed  # noqa: E402
 
 DEMO = Path(__file__).resolve().parent.parent / "servis_gui" / "resources" / "demo"
 SR = 16000
@@ -36,16 +38,6 @@ def three_seconds():
             break
     y = np.ascontiguousarray(np.concatenate(parts)[: int(SECONDS * SR)], dtype=np.float32)
     return Clip(y, SR, FileIdentity("bench-3s", 0, 0), SR, 1)
-
-
-def timed(fn, repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def main() -> None:

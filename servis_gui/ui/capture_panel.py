@@ -15,7 +15,6 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -35,6 +34,7 @@ from servis_gui.core.takes.recorder import Recorder
 from servis_gui.core.takes.writer import TakeInfo
 from servis_gui.ui.live_view import LevelMeter, LiveView
 from servis_gui.ui.take_form import TakeForm
+from servis_gui.ui.layouts import row
 
 TICK_MS = 25
 PREFERRED_RATE = 48000
@@ -116,14 +116,14 @@ class CapturePanel(QWidget):
             QPushButton(text) for text in ("Refresh", "Undo delete", "Discard", "Recover"))
         self.undo.hide()
         layout = QVBoxLayout(self)
-        layout.addLayout(_row(QLabel("Input"), (self.device, 1), self.refresh))
-        layout.addLayout(_row(QLabel("Rate"), self.rate, (QWidget(), 1)))
-        layout.addLayout(_row((self.status, 1), self.undo, self.drop_button, self.recover_button))
+        layout.addLayout(row(QLabel("Input"), (self.device, 1), self.refresh))
+        layout.addLayout(row(QLabel("Rate"), self.rate, (QWidget(), 1)))
+        layout.addLayout(row((self.status, 1), self.undo, self.drop_button, self.recover_button))
         layout.addWidget(self.meter)
         layout.addWidget(self.view, 1)
-        layout.addLayout(_row(QLabel("Prompt"), (self.prompt, 1)))
+        layout.addLayout(row(QLabel("Prompt"), (self.prompt, 1)))
         layout.addWidget(self.prompt_text)
-        layout.addLayout(_row((self.record_button, 1), self.elapsed))
+        layout.addLayout(row((self.record_button, 1), self.elapsed))
         layout.addWidget(self.form)
         layout.addStretch(0)
         self._connect()
@@ -373,12 +373,3 @@ def _wrapping_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
     return label
-
-
-def _row(*items) -> QHBoxLayout:
-    """A horizontal layout of widgets; ``(widget, stretch)`` pairs stretch."""
-    row = QHBoxLayout()
-    for item in items:
-        widget, stretch = item if isinstance(item, tuple) else (item, 0)
-        row.addWidget(widget, stretch)
-    return row

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
+    QCheckBox, QComboBox, QLabel, QProgressBar, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +25,7 @@ from servis_gui.settings import Settings
 from servis_gui.ui.corpus_export import export_menu
 from servis_gui.ui.corpus_tables import ObservationsPanel, StatisticsPanel
 from servis_gui.ui.emotion_plot import KINDS, EmotionPlot, Group, Takes
+from servis_gui.ui.layouts import row
 
 TABLE_LINES = 11
 """Text lines the statistics keep on a short screen: the Kruskal-Wallis line, its note, a header and
@@ -120,11 +121,11 @@ class CorpusView(QWidget):
         self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(_row(self.analyse_button, self.cancel_button, (self.progress, 1), self.export_button))
+        layout.addLayout(row(self.analyse_button, self.cancel_button, (self.progress, 1), self.export_button))
         layout.addWidget(self.state)
         self.speaker.setToolTip("One speaker's clips, or every speaker's pooled")
         self.kind.setToolTip("Violins (a kernel density) or boxes (quartiles, Tukey's whiskers)")
-        layout.addLayout(_row(QLabel("Feature"), (self.feature, 1), self.speaker, self.normalise, self.kind))
+        layout.addLayout(row(QLabel("Feature"), (self.feature, 1), self.speaker, self.normalise, self.kind))
         layout.addWidget(splitter, 1)
 
     def _connect(self) -> None:
@@ -248,12 +249,3 @@ def _unit_of(name: str, n_mels: int) -> str:
 
 def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
-
-
-def _row(*widgets) -> QHBoxLayout:
-    """A row of widgets; ``(widget, stretch)`` pairs stretch."""
-    row = QHBoxLayout()
-    for item in widgets:
-        widget, stretch = item if isinstance(item, tuple) else (item, 0)
-        row.addWidget(widget, stretch)
-    return row
