@@ -286,8 +286,7 @@ def _compute_in_workers(run: _Run, pending: list[int], jobs: int, stop: CancelCa
 def _drain(pool: ProcessPoolExecutor, run: _Run, queue: Iterator[int], in_flight: dict[Future, int],
            limit: int, stop: CancelCallback) -> tuple[bool, bool]:
     """Feed ``pool`` from ``queue`` and collect its results: ``(stopped, pool broken)``."""
-    broken = False
-    _submit(pool, run, queue, in_flight, limit)
+    broken = _submit(pool, run, queue, in_flight, limit)
     while in_flight:
         done, _ = wait(in_flight, timeout=POLL_S, return_when=FIRST_COMPLETED)
         for future in done:
@@ -296,25 +295,37 @@ def _drain(pool: ProcessPoolExecutor, run: _Run, queue: Iterator[int], in_flight
                 outcome = future.result()
             except BrokenProcessPool:
                 broken = True
-                outcome = _Outcome(None, None, f"{display_name(run.records[index].path)} could not be analysed: "
-                                               "the worker process analysing it stopped unexpectedly.", False)
+                outcome = _worker_died(run, index)
             run.computed(index, outcome)
         if stop():
             return True, broken
         if not broken:
-            _submit(pool, run, queue, in_flight, limit)
+            broken = _submit(pool, run, queue, in_flight, limit)
     return False, broken
 
 
 def _submit(pool: ProcessPoolExecutor, run: _Run, queue: Iterator[int], in_flight: dict[Future, int],
-            limit: int) -> None:
-    """Hand clips to the pool until ``limit`` are in flight or none are left."""
+            limit: int) -> bool:
+    """Hand clips to the pool until ``limit`` are in flight or none are left; True if the pool
+    broke meanwhile (a worker died before its result was collected): the clip being handed over
+    fails like those in flight, and a new pool takes the rest."""
     while len(in_flight) < limit:
         index = next(queue, None)
         if index is None:
-            return
-        future = pool.submit(_analyse_path, str(run.records[index].path), run.params, run.pitch, run.names)
+            return False
+        try:
+            future = pool.submit(_analyse_path, str(run.records[index].path), run.params, run.pitch, run.names)
+        except BrokenProcessPool:
+            run.computed(index, _worker_died(run, index))
+            return True
         in_flight[future] = index
+    return False
+
+
+def _worker_died(run: _Run, index: int) -> _Outcome:
+    """The outcome of a clip whose worker process died: a failure not cached (tried again next time)."""
+    return _Outcome(None, None, f"{display_name(run.records[index].path)} could not be analysed: "
+                                "the worker process analysing it stopped unexpectedly.", False)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
