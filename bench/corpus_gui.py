@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -244,6 +245,7 @@ def main(count: int = 200) -> None:
         report_stalls(run["recorder"])
     view.shutdown()
     window.close()
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
