@@ -64,6 +64,9 @@ STORE_EVERY = 32
 STORE_INTERVAL_S = 2.0
 """Longest time computed clips wait before they are written to the cache."""
 
+WORKER_NICENESS = 10
+"""How much lower the workers' scheduling priority is than the caller's (Unix niceness)."""
+
 POLL_S = 0.1
 """How often ``cancelled()`` is polled while the workers are busy."""
 
@@ -340,8 +343,10 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def _start_worker(backend: str) -> None:
-    """Worker set-up: the caller's FFT (for identical numbers); Ctrl+C is the parent's to handle."""
+    """Worker set-up: the caller's FFT (for identical numbers); Ctrl+C is the parent's to handle;
+    a lower priority, so that the window (or the terminal) stays responsive on a busy machine."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.nice(WORKER_NICENESS)
     set_fft_backend(backend)
 
 

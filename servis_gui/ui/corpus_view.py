@@ -17,8 +17,7 @@ from servis_gui.core.corpus_groups import ALL_SPEAKERS, feature_view, speakers_o
 from servis_gui.core.corpus_run import CorpusResult
 from servis_gui.core.datasets.records import ClipRecord, plural
 from servis_gui.core.functionals import feature_specs
-from servis_gui.core.observations import check_observations
-from servis_gui.core.stats import compare_emotions, speaker_normalised
+from servis_gui.core.stats import speaker_normalised
 from servis_gui.corpus_jobs import CorpusWorker
 from servis_gui.session import Session
 from servis_gui.settings import Settings
@@ -59,6 +58,7 @@ class CorpusView(QWidget):
         self.takes: CorpusResult | None = None
         self.title = ""
         self._take_paths: set[str] = set()
+        self._scope = (ALL_SPEAKERS, False)
         self._build()
         self._connect()
         self._show_state("Open a dataset, then Corpus → Analyse dataset (Ctrl+Shift+A).")
@@ -133,6 +133,7 @@ class CorpusView(QWidget):
         w.progress.connect(self._on_progress)
         w.finished.connect(self._on_finished)
         w.failed.connect(lambda error: self._finish_run(str(error)))
+        w.statistics_ready.connect(self._on_statistics)
         self.cancel_button.clicked.connect(self.cancel)
         self.analyse_button.clicked.connect(self.analyse_requested)
         for combo in (self.feature, self.speaker, self.kind):
@@ -209,11 +210,14 @@ class CorpusView(QWidget):
         unit = "z" if normalise else _unit_of(name, self.session.params.n_mels)
         label = f"{name} ({unit})" if unit else name
         self.plot.show_groups(groups, label, unit, self.kind.currentData(), self._takes_of(name, normalise))
-        self.statistics.show_comparison(compare_emotions(view.values, view.emotions, view.order, feature=name))
         columns = {c: feature_view(self.result, c, speaker).values for c in _CLAIM_COLUMNS
                    if c in self.result.names}
-        self.observations.show_verdicts(check_observations(columns, view.emotions, view.speakers, normalise=normalise),
-                               speaker, normalise)
+        self._scope = (speaker, normalise)
+        self.worker.compare(view, columns, normalise)  # statistics_ready fills the tables
+
+    def _on_statistics(self, comparison, verdicts) -> None:
+        self.statistics.show_comparison(comparison)
+        self.observations.show_verdicts(verdicts, *self._scope)
 
     def _takes_of(self, name: str, normalise: bool) -> Takes | None:
         takes = self.takes

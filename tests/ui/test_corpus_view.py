@@ -20,7 +20,7 @@ def corpus(window, qtbot, tmp_path, monkeypatch):
     assert action.shortcut().toString() == "Ctrl+Shift+A"
     with qtbot.waitSignal(window.corpus_view().worker.finished, timeout=WAIT_MS) as done:
         action.trigger()
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: window.corpus.statistics.comparison is not None, timeout=10000)  # from its lane
     assert window.tabs.currentWidget() is window.corpus
     return window.corpus, done.args[0]
 
@@ -85,9 +85,10 @@ def test_clicking_a_dot_opens_and_plays_that_clip(corpus, window, qtbot):
     assert hovered and hovered[-1].startswith(path.rsplit("/", 1)[-1])
 
 
-def test_the_statistics_are_the_cores_for_the_feature_shown(corpus):
+def test_the_statistics_are_the_cores_for_the_feature_shown(corpus, qtbot):
     view, result = corpus
-    view.feature.setCurrentIndex(view.feature.findData("f0_semitone_p50"))
+    with qtbot.waitSignal(view.worker.statistics_ready, timeout=10000):
+        view.feature.setCurrentIndex(view.feature.findData("f0_semitone_p50"))
     fv = feature_view(result, "f0_semitone_p50")
     expected = compare_emotions(fv.values, fv.emotions, fv.order, feature="f0_semitone_p50")
     assert view.statistics.kruskal.text() == expected.kruskal_text()

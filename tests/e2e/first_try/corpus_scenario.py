@@ -19,8 +19,8 @@ def scenario_corpus(t: Tester):
     yield from open_window(t)
     t.step("Ctrl+Shift+A")
     t.key(Key.Key_A, Mod.ControlModifier | Mod.ShiftModifier, "Ctrl+Shift+A")
-    done = yield t.until(lambda: t.window.corpus is not None and t.window.corpus.result is not None, 90,
-                         "the demo corpus analysed")
+    done = yield t.until(lambda: t.window.corpus is not None and t.window.corpus.result is not None
+                         and t.window.corpus.statistics.comparison is not None, 90, "the demo corpus analysed")
     yield t.sleep(300)
     t.shot("corpus")
     view = t.window.corpus
