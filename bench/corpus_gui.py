@@ -137,7 +137,7 @@ def time_the_corpus_view(view) -> Timings:
         signal.connect(getattr(view, slot))
     for owner, names in ((view, ("_fill_choices", "_redraw")), (view.plot, ("show_groups",)),
                          (view.statistics, ("show_comparison",)), (view.observations, ("show_verdicts",)),
-                         (corpus_view, ("feature_view", "compare_emotions", "check_observations"))):
+                         (corpus_view, ("feature_view",))):
         for name in names:
             timings.wrap(owner, name)
     return timings
@@ -238,7 +238,7 @@ def main(count: int = 200) -> None:
         print(f"  GUI-thread calls of the Corpus tab, {label}:")
         timings.calls = calls
         for name in ("_on_progress", "_on_finished", "_fill_choices", "_redraw", "feature_view",
-                     "show_groups", "compare_emotions", "show_comparison", "check_observations", "show_verdicts"):
+                     "show_groups", "show_comparison", "show_verdicts"):
             print(f"    {timings.line(name)}")
     for label, run in (("first analysis", first), ("cached analysis", again), ("idle", {"recorder": idle})):
         print(f"  where the GUI thread was while late, {label}:")

@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtWidgets import QGraphicsPathItem
 
 from servis_gui.core.distribution import box_figures, jitter, violin_outline
 from servis_gui.core.emotions import emotion_color
@@ -20,6 +21,9 @@ DOT_SIZE, TAKE_SIZE = 5, 16
 DOT_ALPHA, FILL_ALPHA = 150, 70
 TAKE_COLOR = "#ffffff"
 TICK_GAP_PX = 6
+PREPARED_SLOTS = 8
+"""Slots whose items are made with the plot (an acted corpus has 6-8 emotions), not with the result."""
+MEDIAN_PEN = pg.mkPen("#ffffff", width=2)
 KINDS = ("violin", "box")
 
 
@@ -58,7 +62,9 @@ class EmotionPlot(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.plotItem.hideButtons()
         self.getViewBox().setMouseEnabled(x=False, y=True)
-        self._shapes: list = []
+        self._slots = [SlotShapes(self.plotItem) for _ in range(PREPARED_SLOTS)]
+        for shapes in self._slots:
+            shapes.hide()
         self.dots = pg.ScatterPlotItem(size=DOT_SIZE, pen=None, hoverable=True, tip=None)
         self.stars = pg.ScatterPlotItem(size=TAKE_SIZE, symbol="star", pen=pg.mkPen("#000000", width=1),
                                         hoverable=True, tip=None)
@@ -77,14 +83,17 @@ class EmotionPlot(pg.PlotWidget):
     def show_groups(self, groups: list[Group], label: str, unit: str, kind: str = "violin",
                     takes: Takes | None = None) -> None:
         """Draw ``groups`` (left to right) with the values' axis ``label`` in ``unit``."""
-        for item in self._shapes:
-            self.removeItem(item)
-        self._shapes = []
         self.unit = unit
-        for slot, group in enumerate(groups):
-            self._shapes += self._violin(slot, group) if kind == "violin" else self._box(slot, group)
-        for item in self._shapes:
-            self.addItem(item)
+        while len(self._slots) < len(groups):  # items are kept and refilled: making them is the slow part
+            self._slots.append(SlotShapes(self.plotItem))
+        for slot, shapes in enumerate(self._slots):
+            group = groups[slot] if slot < len(groups) else None
+            if group is None:
+                shapes.hide()
+            elif kind == "violin":
+                shapes.violin(slot, group)
+            else:
+                shapes.box(slot, group)
         self._fill_dots(groups)
         self._fill_stars(groups, takes)
         self._labels = [(g.emotion, int(np.isfinite(g.values).sum())) for g in groups]
@@ -102,31 +111,6 @@ class EmotionPlot(pg.PlotWidget):
         slot_px = self.getViewBox().width() / max(len(self._labels), 1) - TICK_GAP_PX
         ticks = [(slot, f"{_fitted(name, metrics, slot_px)}\n{n}") for slot, (name, n) in enumerate(self._labels)]
         self.getAxis("bottom").setTicks([ticks])
-
-    def _violin(self, slot: int, group: Group) -> list:
-        y, density = violin_outline(group.values)
-        if not len(y):
-            return []
-        half = density * HALF_WIDTH
-        return [*_filled(group.emotion, (slot - half, y), (slot + half, y)), self._median_line(slot, group)]
-
-    def _box(self, slot: int, group: Group) -> list:
-        box = box_figures(group.values)
-        if np.isnan(box.median):
-            return []
-        left, right = slot - HALF_WIDTH, slot + HALF_WIDTH
-        pen = _pen(group.emotion)
-        outline = ([left, left, right, right, left], [box.q1, box.q3, box.q3, box.q1, box.q1])
-        whiskers = [pg.PlotCurveItem([slot, slot], [box.whisker_low, box.q1], pen=pen),
-                    pg.PlotCurveItem([slot, slot], [box.q3, box.whisker_high], pen=pen)]
-        return [*_filled(group.emotion, ([left, left], [box.q1, box.q3]), ([right, right], [box.q1, box.q3]),
-                         outline=outline), *whiskers, self._median_line(slot, group)]
-
-    @staticmethod
-    def _median_line(slot: int, group: Group) -> pg.PlotCurveItem:
-        median = float(np.nanmedian(group.values)) if np.isfinite(group.values).any() else np.nan
-        return pg.PlotCurveItem([slot - HALF_WIDTH, slot + HALF_WIDTH], [median, median],
-                                pen=pg.mkPen("#ffffff", width=2))
 
     def _fill_dots(self, groups: list[Group]) -> None:
         xs, ys, brushes, paths = [], [], [], []
@@ -167,22 +151,63 @@ class EmotionPlot(pg.PlotWidget):
 
 
 
+class SlotShapes:
+    """The items of one emotion's slot: a violin (two outline curves and the fill between them) or a
+    box (the same fill between its sides, an outline, two whiskers), and the median line. Curve
+    items only, so an SVG of the plot looks as the screen does."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.left, self.right = pg.PlotCurveItem(), pg.PlotCurveItem()
+        self.fill = QGraphicsPathItem()  # the area between left and right, filled, not stroked
+        self.fill.setPen(pg.mkPen(None))
+        self.outline, self.low_whisker, self.high_whisker = (pg.PlotCurveItem() for _ in range(3))
+        self.median = pg.PlotCurveItem(pen=MEDIAN_PEN)
+        self.items = (self.fill, self.left, self.right, self.outline, self.low_whisker, self.high_whisker,
+                      self.median)
+        for item in self.items:
+            plot.addItem(item)
+
+    def violin(self, slot: int, group: Group) -> None:
+        """A kernel-density violin of ``group``'s values at ``slot`` (nothing for < 2 distinct values)."""
+        y, density = violin_outline(group.values)
+        half = density * HALF_WIDTH
+        pen = _pen(group.emotion)
+        self.left.setData(slot - half, y, pen=pen)
+        self.right.setData(slot + half, y, pen=pen)
+        self._finish(slot, group, shown=(self.fill, self.left, self.right, self.median))
+
+    def box(self, slot: int, group: Group) -> None:
+        """Quartiles and Tukey's whiskers of ``group``'s values at ``slot``."""
+        b = box_figures(group.values)
+        left, right = slot - HALF_WIDTH, slot + HALF_WIDTH
+        pen = _pen(group.emotion)
+        self.left.setData([left, left], [b.q1, b.q3], pen=None)
+        self.right.setData([right, right], [b.q1, b.q3], pen=None)
+        self.outline.setData([left, left, right, right, left], [b.q1, b.q3, b.q3, b.q1, b.q1], pen=pen)
+        self.low_whisker.setData([slot, slot], [b.whisker_low, b.q1], pen=pen)
+        self.high_whisker.setData([slot, slot], [b.q3, b.whisker_high], pen=pen)
+        self._finish(slot, group, shown=self.items)
+
+    def hide(self) -> None:
+        for item in self.items:
+            item.hide()
+
+    def _finish(self, slot: int, group: Group, shown: tuple) -> None:
+        color = QColor(emotion_color(group.emotion))
+        color.setAlpha(FILL_ALPHA)
+        self.fill.setBrush(pg.mkBrush(color))
+        (lx, ly), (rx, ry) = self.left.getData(), self.right.getData()
+        outline = pg.arrayToQPath(np.concatenate([lx, rx[::-1]]), np.concatenate([ly, ry[::-1]]), connect="all")
+        outline.closeSubpath()
+        self.fill.setPath(outline)
+        median = float(np.nanmedian(group.values)) if np.isfinite(group.values).any() else np.nan
+        self.median.setData([slot - HALF_WIDTH, slot + HALF_WIDTH], [median, median])
+        for item in self.items:
+            item.setVisible(item in shown and bool(np.isfinite(median)))
+
+
 def _pen(emotion: str) -> pg.QtGui.QPen:
     return pg.mkPen(emotion_color(emotion), width=1)
-
-
-def _filled(emotion: str, left: tuple, right: tuple, outline: tuple | None = None) -> list:
-    """The area between two curves filled in the emotion's colour, drawn with curve items only
-    (cosmetic strokes and a fill: an SVG of it looks as the screen does). ``outline``, a polyline,
-    is stroked instead of the two curves."""
-    color = QColor(emotion_color(emotion))
-    color.setAlpha(FILL_ALPHA)
-    pen = _pen(emotion) if outline is None else None
-    edges = [pg.PlotCurveItem(*left, pen=pen), pg.PlotCurveItem(*right, pen=pen)]
-    items = [*edges, pg.FillBetweenItem(*edges, brush=pg.mkBrush(color))]
-    if outline is not None:
-        items.append(pg.PlotCurveItem(*outline, pen=_pen(emotion)))
-    return items
 
 
 def _fitted(name: str, metrics: QFontMetrics, width: float) -> str:

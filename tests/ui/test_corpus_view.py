@@ -60,7 +60,7 @@ def test_one_violin_per_emotion_with_a_dot_per_clip(corpus, qtbot):
     emotions = sorted({r.emotion for r in result.records})
     ticks = [label for _pos, label in plot.getAxis("bottom")._tickLevels[0]]
     assert sorted(label.split("\n")[0] for label in ticks) == emotions  # the names fit at this width
-    polygons = [item for item in plot.plotItem.items if item.__class__.__name__ == "FillBetweenItem"]
+    polygons = [shapes.fill for shapes in plot._slots if shapes.fill.isVisible()]  # the violins' fills
     assert len(polygons) == len(emotions)
     x, y = plot.dots.getData()
     assert len(x) == 32

@@ -39,7 +39,7 @@ def scenario_corpus(t: Tester):
 def check_plot(t: Tester, view) -> None:
     plot = view.plot
     box = global_visible(plot.viewport(), plot.mapFromScene(plot.getViewBox().sceneBoundingRect()).boundingRect())
-    polygons = [item for item in plot.plotItem.items if item.__class__.__name__ == "FillBetweenItem"]
+    polygons = [shapes.fill for shapes in plot._slots if shapes.fill.isVisible()]  # the violins' fills
     inside = [box.contains(plot.viewport().mapToGlobal(plot.mapFromScene(p.sceneBoundingRect()).boundingRect()
                                                       .center())) for p in polygons]  # a flat violin is a line
     emotions = len({r.emotion for r in view.result.records})
