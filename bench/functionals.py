@@ -52,15 +52,10 @@ def main() -> None:
         _, f0, intensity = fn._contours(s, t, pitch)
         fn._prosody(f0, intensity, np.isfinite(f0), SECONDS)
 
-    def harmonicity(step: float):
-        return lambda: fn.mean_hnr(sound, pitch.floor_hz, step)
-
     stages = [
         ("prosody (Praat pitch + intensity, statistics)", prosody),
-        ("voice quality (PointProcess, jitter, shimmer, HNR)", lambda: fn._voice_quality(sound, track, pitch, True)),
-        (f"  of which HNR, Harmonicity cc every {fn.HNR_STEP_PERIODS:g} floor periods",
-         harmonicity(fn.HNR_STEP_PERIODS / pitch.floor_hz)),
-        ("  (HNR every 0.01 s, not used)", harmonicity(0.01)),
+        ("voice quality (PointProcess, jitter, shimmer; HNR from the pitch)",
+         lambda: fn._voice_quality(sound, track, True)),
         ("spectral + cepstral + mel bands (one STFT)", lambda: fn._stft_functionals(clip, params, times, voiced)),
         ("level", lambda: fn._level(clip)),
         ("clip_functionals, all", lambda: fn.clip_functionals(clip, params, DEFAULT_PITCH)),

@@ -25,7 +25,7 @@ from servis_gui.core.clip import FileIdentity
 from servis_gui.core.params import FeatureParams
 from servis_gui.core.prosody import PitchParams
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 """Bump whenever the feature code (``core/functionals.py`` and what it calls) changes its numbers:
 every cached entry computed by older code becomes a miss."""
 
