@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QLabel, QProgressBar, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
     QWidget,
@@ -157,7 +157,7 @@ class CorpusView(QWidget):
         self.takes = _subset(result, is_take) if is_take.any() else None
         self._fill_choices()
         self._finish_run("")
-        self._redraw()
+        QTimer.singleShot(0, self._redraw)  # its own event-loop turn: the GUI never waits for all of it at once
 
     def _finish_run(self, error: str) -> None:
         self._set_running(False)

@@ -146,7 +146,7 @@ def test_your_takes_are_stars_in_their_emotions_slot(window, qtbot, tmp_path, mo
     sf.write(take, harmonic_voice(np.full_like(t, 180.0), t < 0.9, 16000).astype(np.float32), 16000)
     save_take(folder, TakeInfo(take, 16000, 1.0, "2026-11-30T12:00:00", emotion="angry", speaker="me"))
     view = window.corpus_view()
-    with qtbot.waitSignal(view.worker.finished, timeout=WAIT_MS):
+    with qtbot.waitSignal(view.worker.statistics_ready, timeout=WAIT_MS):  # after the redraw
         window.analyse_corpus()
     x, y = view.plot.stars.getData()
     slots = [label.split("\n")[0] for _pos, label in view.plot.getAxis("bottom")._tickLevels[0]]
