@@ -21,6 +21,8 @@ DOT_SIZE, TAKE_SIZE = 5, 16
 DOT_ALPHA, FILL_ALPHA = 150, 70
 TAKE_COLOR = "#ffffff"
 TICK_GAP_PX = 6
+Y_MARGIN = 0.08
+"""Room above the highest and below the lowest value (the violins' tails end at the extremes)."""
 PREPARED_SLOTS = 8
 """Slots whose items are made with the plot (an acted corpus has 6-8 emotions), not with the result."""
 MEDIAN_PEN = pg.mkPen("#ffffff", width=2)
@@ -100,7 +102,16 @@ class EmotionPlot(pg.PlotWidget):
         self._fit_ticks()
         self.setLabel("left", label, units=None)
         self.setXRange(-0.6, len(groups) - 0.4, padding=0)
-        self.enableAutoRange(axis="y")
+        self._fit_y(groups, takes)
+
+    def _fit_y(self, groups: list[Group], takes: Takes | None) -> None:
+        """The values' range with a margin, set directly (auto-range asks every item for its bounds)."""
+        values = [g.values for g in groups] + ([takes.values] if takes is not None else [])
+        finite = np.concatenate(values)[np.isfinite(np.concatenate(values))] if values else np.zeros(0)
+        if len(finite):
+            low, high = float(finite.min()), float(finite.max())
+            margin = Y_MARGIN * (high - low) or 1.0
+            self.setYRange(low - margin, high + margin, padding=0)
 
     def _fit_ticks(self) -> None:
         """Label each slot with its emotion and n; a name wider than its slot is shortened (the dots
