@@ -46,9 +46,12 @@ class CorpusView(QWidget):
     Signals
     -------
     analyse_requested() : the Analyse button was pressed (the window knows the open dataset)
+    result_ready(CorpusResult, object) : a corpus was analysed: its clips, and the user's takes
+        (a ``CorpusResult`` or None); the emotion map and the recogniser follow it
     """
 
     analyse_requested = Signal()
+    result_ready = Signal(object, object)
 
     def __init__(self, session: Session, settings: Settings) -> None:
         super().__init__()
@@ -157,6 +160,7 @@ class CorpusView(QWidget):
         self.takes = _subset(result, is_take) if is_take.any() else None
         self._fill_choices()
         self._finish_run("")
+        self.result_ready.emit(self.result, self.takes)
         QTimer.singleShot(0, self._redraw)  # its own event-loop turn: the GUI never waits for all of it at once
 
     def _finish_run(self, error: str) -> None:
