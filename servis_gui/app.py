@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         from servis_gui.cli import analyse_main
 
         return analyse_main(argv[1:])
+    if argv[:1] in (["evaluate"], ["predict"]):  # the recogniser's commands: no Qt either
+        from servis_gui.cli_recognise import main as recognise_main
+
+        return recognise_main(argv)
     args = parse_args(argv)
     if args.probe_audio:
         from servis_gui.audio.backend import probe_main
