@@ -1,0 +1,446 @@
+"""The Recogniser tab (issue 12, parts 3-5, 7, 8): a speaker-independent baseline recogniser on the
+analysed corpus.
+
+- Evaluate: leave-one-speaker-out on a feature set with a linear classifier, in the background with
+  progress per fold; the UAR with its 95 % interval and chance, per-class recall, and the confusion
+  matrix (click a cell: its clips; double-click a clip: play it; "Compare these": the grid).
+- Compare feature sets: the same folds for mel 128 / 40 / 16, MFCC, prosody and all.
+- Acted vs natural: the trained model on the user's takes.
+- Predict: the open clip's class probabilities; save and load the model; export the matrix and CSV.
+
+Evaluations are cached per (corpus, feature set, classifier, normalise) for the life of the view.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFileDialog, QLabel, QMenu, QProgressBar, QPushButton, QSplitter, QTabWidget,
+    QToolButton, QVBoxLayout, QWidget,
+)
+
+from servis_gui.core.corpus_run import CorpusResult
+from servis_gui.core.datasets.records import plural
+from servis_gui.core.errors import ServisError
+from servis_gui.core.model_file import Model, load_model, save_model
+from servis_gui.core.recogniser import FEATURE_SETS, Evaluation, select
+from servis_gui.recogniser_jobs import (
+    COMPARED_SETS, FEATURES, NORMALISED_NOTE, UNLABELLED, Design, RecogniserWorker, Trained, corpus_digest, design,
+    takes_features,
+)
+from servis_gui.session import Session
+from servis_gui.settings import Settings
+from servis_gui.ui import recogniser_tables as text
+from servis_gui.ui.confusion_plot import ConfusionPlot
+from servis_gui.ui.corpus_export import plot_png, plot_svg
+from servis_gui.ui.corpus_tables import fill, read_only_table
+from servis_gui.ui.layouts import row
+
+MAX_COMPARED = 12
+"""At most this many clips go to the comparison grid."""
+UAR_POINT_SIZE_FACTOR = 1.6
+MODEL_FILTER = "SERVIS model (*.json)"
+
+
+class RecogniserView(QWidget):
+    """Evaluate, compare and apply a baseline emotion recogniser on the corpus the Corpus tab analysed.
+
+    Parameters
+    ----------
+    session : Session
+        Opens and plays clips; gives the analysis settings for a clip's features.
+    settings : Settings
+        Remembers the choices (``rec_feature_set``, ``rec_classifier``, ``rec_normalise``).
+
+    Signals
+    -------
+    compare_requested(list) : up to 12 clip paths to open in the comparison grid
+    """
+
+    compare_requested = Signal(list)
+
+    def __init__(self, session: Session, settings: Settings) -> None:
+        super().__init__()
+        self.session, self.settings = session, settings
+        self.corpus: CorpusResult | None = None
+        self.takes: CorpusResult | None = None
+        self.digest = ""
+        self.trained: Trained | None = None
+        self.model: Model | None = None
+        self.cell_rows: list[int] = []
+        self.evaluations: dict[tuple, Trained] = {}
+        self.compared: dict[tuple, tuple[Design, Evaluation]] = {}
+        self.worker = RecogniserWorker(self)
+        self._build()
+        self._connect()
+        self._set_running(False)
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def set_result(self, corpus: CorpusResult | None, takes: CorpusResult | None = None) -> None:
+        """Follow the Corpus tab's analysed corpus and the user's takes (from ``result_ready``)."""
+        self.worker.cancel()
+        self.corpus, self.takes = corpus, takes
+        self.digest = corpus_digest(corpus) if corpus is not None else ""
+        self.trained = None
+        self._clear_results()
+        if corpus is None:
+            self._show_state("Analyse a dataset in the Corpus tab first.")
+        else:
+            labelled = sum(r.emotion not in UNLABELLED for r in corpus.records)
+            speakers = len({r.speaker for r in corpus.records})
+            self._show_state(f"{plural(labelled, 'labelled clip')} of {plural(speakers, 'speaker')}: "
+                             "choose a feature set and Evaluate.")
+        self._set_running(False)
+
+    def evaluate(self) -> None:
+        """Evaluate the chosen design (cached results at once), then train on every clip."""
+        chosen = self._design(self.feature_set.currentData())
+        if chosen is None:
+            return
+        if chosen.key in self.evaluations:
+            self._on_trained(self.evaluations[chosen.key])
+            return
+        self._start(len(set(chosen.speakers)), "Evaluating…")
+        self.worker.evaluate(chosen)
+
+    def compare_feature_sets(self) -> None:
+        """Evaluate every set of :data:`COMPARED_SETS` on the same folds; cached sets are not run again."""
+        designs = [d for d in (self._design(name, quiet=True) for name in COMPARED_SETS) if d is not None]
+        missing = [d for d in designs if d.key not in self.compared]
+        self._fill_comparison()
+        if not missing:
+            return
+        self._start(sum(len(set(d.speakers)) for d in missing), "Comparing feature sets…")
+        self.worker.compare(missing)
+
+    def cancel(self) -> None:
+        self.worker.cancel()
+        self._set_running(False)
+        self._show_state("Cancelled.")
+
+    def show_prediction_for(self, path: str) -> None:
+        """Predict the emotion of the clip at ``path`` (its features computed in the background)."""
+        self.predict(path)
+
+    def predict(self, source: str | Mapping[str, float]) -> None:
+        """Show the class probabilities of a clip: a path, or its features ``{name: value}``."""
+        if self.model is None:
+            self._show_prediction_note("Evaluate or load a model to predict.")
+        elif isinstance(source, str):
+            self._show_prediction_note(f"Analysing {Path(source).name}…")
+            self.worker.clip_features(source, self.session.params, self.session.pitch_params)
+        else:
+            self._predict_features(source)
+
+    def save_model_to(self, path: str) -> None:
+        """Write the trained model as JSON."""
+        if self.model is None:
+            self._show_state("Evaluate first: there is no model to save.")
+            return
+        self._guarded(lambda: save_model(self.model, path), f"Saved the model to {path}")
+
+    def load_model_from(self, path: str) -> None:
+        """Read a model; the message says so when it was trained on other features than this corpus."""
+        try:
+            model = load_model(path)
+            if self.corpus is not None:
+                model.check_features(select(self.corpus.names, self.corpus.values[:1], model.feature_set)[0])
+        except ServisError as error:
+            self._show_state(str(error))
+            return
+        self.model = model
+        self.prediction_caption.setText(text.prediction_caption(model))
+        self._show_state(f"Loaded the model {Path(path).name}: {text.prediction_caption(model)}.")
+        self._show_takes()
+
+    def export_matrix(self, path: str) -> None:
+        """The confusion matrix as PNG or SVG (by the suffix of ``path``)."""
+        if Path(path).suffix.lower() == ".svg":
+            title = f"SERVIS confusion matrix: {self.trained.design.description}" if self.trained else "SERVIS"
+            self._guarded(lambda: plot_svg(self.matrix, path, title), f"Saved {path}")
+        else:
+            self._guarded(lambda: plot_png(self.matrix, path), f"Saved {path}")
+
+    def export_csv(self, path: str) -> None:
+        """The evaluation as CSV: per-class recall, the matrix's rows, a summary row."""
+        if self.trained is not None:
+            self._guarded(lambda: text.write_evaluation_csv(self.trained.design, self.trained.evaluation, path),
+                          f"Saved {path}")
+
+    def shutdown(self) -> None:
+        self.worker.shutdown()
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.feature_set = QComboBox()
+        for name in FEATURE_SETS:
+            self.feature_set.addItem(name, name)
+        self.classifier = QComboBox()
+        for key, name in text.CLASSIFIER_NAMES.items():
+            self.classifier.addItem(name, key)
+        self.normalise = QCheckBox("z-score per speaker")
+        self.normalise.setToolTip("Compare each clip with its own speaker's clips (a lone clip cannot be)")
+        self._restore_choices()
+        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button.setToolTip("Leave-one-speaker-out: no speaker is ever tested on a model that heard it")
+        self.compare_button = QPushButton("Compare feature sets")
+        self.cancel_button = QPushButton("Cancel")
+        self.progress = QProgressBar(textVisible=True)
+        self.progress.setFormat("%v / %m folds")
+        self.save_button, self.load_button = QPushButton("Save model…"), QPushButton("Load model…")
+        self.export_button = self._export_menu()
+        self.state = QLabel(wordWrap=True)
+        self.uar = QLabel()
+        font = self.uar.font()
+        font.setPointSizeF(font.pointSizeF() * UAR_POINT_SIZE_FACTOR)
+        self.uar.setFont(font)
+        self.uar.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.recall = read_only_table(text.RECALL_COLUMNS)
+        self.cell_title = QLabel("Click a cell of the matrix to list its clips.", wordWrap=True)
+        self.clips = read_only_table(text.CLIP_COLUMNS)
+        self.compare_clips = QPushButton("Compare these")
+        self.compare_clips.setEnabled(False)
+        self.matrix = ConfusionPlot()
+        self.matrix.setMinimumSize(260, 220)
+        self.feature_sets = read_only_table(text.COMPARE_COLUMNS)
+        self.takes_table = read_only_table(text.TAKE_COLUMNS)
+        self.takes_note = QLabel("Evaluate with your takes analysed in the Corpus tab to see them here.",
+                                 wordWrap=True)
+        self.bars = text.ProbabilityBars()
+        self.prediction_caption = QLabel("Evaluate or load a model, then open a clip.", wordWrap=True)
+        left = _column(self.recall, self.cell_title, (self.clips, 1), self.compare_clips)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(left)
+        top.addWidget(self.matrix)
+        top.setStretchFactor(0, 2)
+        top.setStretchFactor(1, 3)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.feature_sets, "Feature sets")
+        self.tabs.addTab(_column((self.takes_table, 1), self.takes_note), "Acted vs natural")
+        self.tabs.addTab(_column((self.bars, 1), self.prediction_caption), "Prediction")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row(QLabel("Features"), self.feature_set, self.classifier, self.normalise,
+                             self.evaluate_button, self.compare_button, self.cancel_button, (self.progress, 1)))
+        layout.addLayout(row((self.state, 1), self.save_button, self.load_button, self.export_button))
+        layout.addWidget(self.uar)
+        layout.addWidget(splitter, 1)
+
+    def _export_menu(self) -> QToolButton:
+        button = QToolButton(text="Export")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        for title, suffix, write in (("Confusion matrix as PNG…", ".png", self.export_matrix),
+                                     ("Confusion matrix as SVG…", ".svg", self.export_matrix),
+                                     ("Evaluation as CSV…", ".csv", self.export_csv)):
+            menu.addAction(title, lambda t=title, s=suffix, w=write: self._ask_path(t, s, w))
+        button.setMenu(menu)
+        return button
+
+    def _restore_choices(self) -> None:
+        option = self.settings.corpus_option
+        self.feature_set.setCurrentIndex(max(self.feature_set.findData(option("rec_feature_set", "mfcc")), 0))
+        self.classifier.setCurrentIndex(max(self.classifier.findData(option("rec_classifier", "logreg")), 0))
+        self.normalise.setChecked(option("rec_normalise", "false") == "true")
+
+    def _connect(self) -> None:
+        w = self.worker
+        w.progress.connect(self._on_progress)
+        w.trained.connect(self._on_trained)
+        w.set_compared.connect(self._on_set_compared)
+        w.comparison_done.connect(self._on_comparison_done)
+        w.features_ready.connect(lambda _path, values: self._predict_features(values))
+        w.failed.connect(self._on_failed)
+        self.evaluate_button.clicked.connect(self.evaluate)
+        self.compare_button.clicked.connect(self.compare_feature_sets)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.save_button.clicked.connect(lambda: self._ask_path("Save model", ".json", self.save_model_to))
+        self.load_button.clicked.connect(self._ask_load)
+        store = self.settings.set_corpus_option
+        self.feature_set.currentIndexChanged.connect(
+            lambda: store("rec_feature_set", self.feature_set.currentData()))
+        self.classifier.currentIndexChanged.connect(lambda: store("rec_classifier", self.classifier.currentData()))
+        self.normalise.toggled.connect(lambda on: store("rec_normalise", "true" if on else "false"))
+        self.matrix.cell_clicked.connect(self._list_cell)
+        self.clips.cellDoubleClicked.connect(lambda r, _c: self.session.open_and_play(self._cell_paths()[r]))
+        self.compare_clips.clicked.connect(lambda: self.compare_requested.emit(self._cell_paths()[:MAX_COMPARED]))
+
+    # -- results --------------------------------------------------------------------------------
+
+    def _design(self, feature_set: str, quiet: bool = False) -> Design | None:
+        if self.corpus is None:
+            self._show_state("Analyse a dataset in the Corpus tab first.")
+            return None
+        try:
+            return design(self.corpus, feature_set, self.classifier.currentData(), self.normalise.isChecked(),
+                          self.digest)
+        except ServisError as error:
+            if not quiet:
+                self._show_state(str(error))
+            return None
+
+    def _on_trained(self, trained: Trained) -> None:
+        self._set_running(False)
+        self.evaluations[trained.design.key] = trained
+        self.compared[trained.design.key] = (trained.design, trained.evaluation)
+        self.trained, self.model = trained, trained.model
+        evaluation = trained.evaluation
+        self.uar.setText(text.uar_text(evaluation, len(set(trained.design.speakers))))
+        fill(self.recall, text.recall_rows(evaluation))
+        self.matrix.show_matrix(evaluation.classes, evaluation.confusion)
+        self._list_cell(None)
+        self.prediction_caption.setText(text.prediction_caption(trained.model))
+        self._show_state(f"{text.CLASSIFIER_NAMES[evaluation.classifier]} on “{trained.design.feature_set}” "
+                         f"({len(trained.design.names)} features), {evaluation.folds} folds; the 95 % interval "
+                         f"resamples {evaluation.ci_unit}.")
+        self._show_takes()
+
+    def _list_cell(self, true: int | None, predicted: int = 0) -> None:
+        if self.trained is None or true is None:
+            self.cell_rows = []
+            fill(self.clips, [])
+            self.cell_title.setText("Click a cell of the matrix to list its clips.")
+        else:
+            design_, evaluation = self.trained.design, self.trained.evaluation
+            self.cell_rows = text.cell_clips(design_, evaluation, true, predicted)
+            fill(self.clips, text.clip_rows(design_, evaluation, self.cell_rows))
+            self.cell_title.setText(f"True {evaluation.classes[true]}, predicted {evaluation.classes[predicted]}: "
+                                    f"{plural(len(self.cell_rows), 'clip')} (double-click to play)")
+        self.compare_clips.setEnabled(bool(self.cell_rows))
+
+    def _cell_paths(self) -> list[str]:
+        return [self.trained.design.paths[i] for i in self.cell_rows] if self.trained else []
+
+    def _on_set_compared(self, design_: Design, evaluation: Evaluation) -> None:
+        self.compared[design_.key] = (design_, evaluation)
+        self._fill_comparison()
+
+    def _on_comparison_done(self, cancelled: bool) -> None:
+        self._set_running(False)
+        self._show_state("Comparison cancelled; the sets done are kept." if cancelled else
+                         "Every feature set evaluated on the same leave-one-speaker-out folds.")
+
+    def _fill_comparison(self) -> None:
+        key = (self.digest, self.classifier.currentData(), self.normalise.isChecked())
+        done = {d.feature_set: (d, e) for d, e in self.compared.values() if (d.key[0], *d.key[2:]) == key}
+        fill(self.feature_sets, [text.compare_row(*done[name]) for name in COMPARED_SETS if name in done])
+        self.tabs.setCurrentIndex(0)
+
+    def _show_takes(self) -> None:
+        takes, model = self.takes, self.model
+        if takes is None or model is None:
+            fill(self.takes_table, [])
+            return
+        keep = [i for i, r in enumerate(takes.records) if r.emotion not in UNLABELLED]
+        if not keep:
+            self.takes_note.setText("None of your takes has an emotion label.")
+            return
+        try:
+            x = takes_features(takes, model, NORMALISED_NOTE in model.description)[keep]
+        except ServisError as error:
+            self.takes_note.setText(str(error))
+            return
+        labelled = [takes.records[i].emotion for i in keep]
+        predicted = [str(p) for p in model.predict(x)]
+        fill(self.takes_table, text.take_rows([Path(takes.records[i].path).name for i in keep], labelled, predicted))
+        self.takes_note.setText(text.agreement_text(labelled, predicted))
+
+    def _predict_features(self, values: Mapping[str, float]) -> None:
+        model = self.model
+        if model is None:
+            return
+        if NORMALISED_NOTE in model.description:
+            self._show_prediction_note("This model uses features z-scored per speaker, which a lone clip does not "
+                                       "have: evaluate without “z-score per speaker” to predict one clip.")
+            return
+        names = list(values)
+        try:
+            chosen, x = select(names, np.array([values[n] for n in names], dtype=np.float64), model.feature_set)
+            model.check_features(chosen)
+        except ServisError as error:
+            self._show_prediction_note(str(error))
+            return
+        self.bars.show_probabilities(model.classes, model.predict_proba(x))
+        self.prediction_caption.setText(text.prediction_caption(model))
+
+    def _show_prediction_note(self, note: str) -> None:
+        self.prediction_caption.setText(note)
+
+    def _clear_results(self) -> None:
+        self.uar.setText("")
+        fill(self.recall, [])
+        self._list_cell(None)
+        self.matrix.show_matrix((), np.zeros((0, 0), dtype=np.int64))
+        self._fill_comparison()
+        fill(self.takes_table, [])
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(done)
+
+    def _on_failed(self, channel: str, error: ServisError) -> None:
+        if channel == FEATURES:
+            self._show_prediction_note(str(error))
+            return
+        self._set_running(False)
+        self._show_state(str(error))
+
+    def _start(self, folds: int, state: str) -> None:
+        self._set_running(True)
+        self.progress.setRange(0, folds)
+        self.progress.setValue(0)
+        self._show_state(state)
+
+    def _set_running(self, running: bool) -> None:
+        for widget in (self.evaluate_button, self.compare_button):
+            widget.setEnabled(not running and self.corpus is not None)
+        self.cancel_button.setEnabled(running)
+        self.save_button.setEnabled(not running and self.model is not None)
+
+    def _show_state(self, message: str) -> None:
+        self.state.setText(message)
+
+    def _guarded(self, action: Callable[[], None], done: str) -> None:
+        try:
+            action()
+        except (ServisError, OSError) as error:
+            self._show_state(str(error))
+            return
+        self._show_state(done)
+
+    def _ask_path(self, title: str, suffix: str, write: Callable[[str], None]) -> None:
+        start = os.path.join(self.settings.export_dir() or str(Path.home()), f"recogniser{suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, title.rstrip("…"), start)
+        if path:
+            write(path if Path(path).suffix else path + suffix)
+            self.settings.set_export_dir(os.path.dirname(path))
+
+    def _ask_load(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load model", self.settings.export_dir() or str(Path.home()),
+                                              MODEL_FILTER)
+        if path:
+            self.load_model_from(path)
+
+
+def _column(*items) -> QWidget:
+    """A widget of ``items`` stacked vertically; ``(widget, stretch)`` pairs stretch."""
+    widget = QWidget()
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for item in items:
+        child, stretch = item if isinstance(item, tuple) else (item, 0)
+        layout.addWidget(child, stretch)
+    return widget
+
