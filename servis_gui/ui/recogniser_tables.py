@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 
+from servis_gui.cli_recognise import evaluation_rows
 from servis_gui.core.datasets.records import plural
 from servis_gui.core.emotions import emotion_color
 from servis_gui.core.model_file import Model
@@ -79,28 +80,17 @@ def agreement_text(labelled: Sequence[str], predicted: Sequence[str]) -> str:
     return text
 
 
-EVALUATION_SUMMARY = ("uar", "ci_low", "ci_high", "ci_resampled", "chance", "folds", "classifier",
-                      "feature_set", "speaker_normalised", "trained_on")
-
-
-def write_evaluation_csv(design: Design, evaluation: Evaluation, path: str | os.PathLike) -> None:
-    """The evaluation as CSV: a row per class (clips, recall, its row of the confusion matrix), then a
-    summary row (UAR, its interval, chance, folds, classifier, feature set, corpus).
+def write_evaluation_csv(evaluation: Evaluation, path: str | os.PathLike) -> None:
+    """The evaluation as CSV, the same table as ``servis evaluate --out``: per-class recall, the
+    confusion matrix's rows, and a summary row (UAR, its interval, chance).
 
     Raises
     ------
     ExportError
         The file cannot be written.
     """
-    classes = evaluation.classes
-    columns = ("row", "emotion", "clips", "recall", *(f"predicted_{c}" for c in classes), *EVALUATION_SUMMARY)
-    blank = ("",) * len(EVALUATION_SUMMARY)
-    rows = [("class", c, int(counts.sum()), float(recall), *(int(n) for n in counts), *blank)
-            for c, counts, recall in zip(classes, evaluation.confusion, evaluation.recall)]
-    rows.append(("summary", "", int(evaluation.confusion.sum()), evaluation.uar, *("",) * len(classes),
-                 evaluation.uar, *evaluation.ci, evaluation.ci_unit, evaluation.chance, evaluation.folds,
-                 evaluation.classifier, design.feature_set, design.normalise, design.description))
-    write_csv(path, columns, rows)
+    header, *rows = evaluation_rows(evaluation)
+    write_csv(path, header, rows)
 
 
 def prediction_caption(model: Model) -> str:

@@ -170,7 +170,7 @@ class RecogniserView(QWidget):
     def export_csv(self, path: str) -> None:
         """The evaluation as CSV: per-class recall, the matrix's rows, a summary row."""
         if self.trained is not None:
-            self._guarded(lambda: text.write_evaluation_csv(self.trained.design, self.trained.evaluation, path),
+            self._guarded(lambda: text.write_evaluation_csv(self.trained.evaluation, path),
                           f"Saved {path}")
 
     def shutdown(self) -> None:

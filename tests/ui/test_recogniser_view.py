@@ -197,3 +197,32 @@ def test_the_matrix_and_its_labels_are_visible_and_do_not_overlap(view, qtbot):
         assert shown.contains(matrix.mapFromScene(rect).boundingRect()), label
     for (a, text_a), (b, text_b) in combinations(labels, 2):
         assert not a.adjusted(1, 1, -1, -1).intersects(b), (text_a, text_b)
+
+
+def test_exports_write_the_matrix_and_the_evaluation(view, qtbot, tmp_path):
+    import csv
+
+    trained = evaluated(view, qtbot)
+    for suffix in (".png", ".svg"):
+        view.export_matrix(str(tmp_path / f"matrix{suffix}"))
+        assert (tmp_path / f"matrix{suffix}").stat().st_size > 1000, view.state.text()
+    assert "<svg" in (tmp_path / "matrix.svg").read_text()
+    view.export_csv(str(tmp_path / "evaluation.csv"))
+    with open(tmp_path / "evaluation.csv", newline="") as file:
+        rows = list(csv.reader(file))
+    evaluation = trained.evaluation
+    confusion = [[int(v) for v in r[-len(EMOTIONS):]] for r in rows if r[0] == "confusion"]
+    assert confusion == evaluation.confusion.tolist()
+    assert [float(r[3]) for r in rows if r[0] == "recall"] == pytest.approx(evaluation.recall, abs=1e-6)
+    summary = next(r for r in rows if r[0] == "summary")
+    assert float(summary[3]) == pytest.approx(evaluation.uar, abs=1e-6)
+
+
+def test_the_open_clip_is_predicted_from_its_file(view, qtbot, tone_file):
+    evaluated(view, qtbot)
+    with qtbot.waitSignal(view.worker.features_ready, timeout=TIMEOUT_MS):
+        view.show_prediction_for(tone_file(seconds=1.0, freq=200.0))
+    qtbot.wait(20)
+    assert view.bars.classes == EMOTIONS
+    assert view.bars.probabilities.sum() == pytest.approx(1.0)
+    assert view.prediction_caption.text().startswith("logistic regression trained on Synthetic")
