@@ -1,0 +1,191 @@
+"""The emotion map's plot: every clip as a dot coloured by its emotion (one scatter item, brushes from
+a small cache, so 10,000 points pan smoothly), optionally shaped by speaker or gender, the user's takes
+as large white-outlined stars, a legend, hover and click, and Shift+drag to select a rectangle."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsRectItem
+
+from servis_gui.core.emotions import emotion_color
+
+DOT_SIZE, TAKE_SIZE = 7, 22
+DOT_ALPHA = 170
+TAKE_PEN = pg.mkPen("#ffffff", width=2)
+SYMBOLS = ("o", "s", "t", "d", "+", "x", "p", "h", "t1", "t2", "t3", "star")
+"""Shapes given to speakers (or genders) in order of first appearance; more speakers reuse them."""
+LEGEND_SHAPES = 8
+"""At most this many shapes are named in the legend (a corpus may have dozens of speakers)."""
+MARGIN = 0.05
+"""Room around the points, as a fraction of their extent."""
+BAND_PEN = pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DashLine, cosmetic=True)
+BAND_BRUSH = pg.mkBrush(255, 255, 255, 30)
+
+
+class SelectViewBox(pg.ViewBox):
+    """A view box where Shift+drag with the left button draws a rectangle instead of panning.
+
+    Signals
+    -------
+    rectangle_selected(QRectF) : the rectangle, in data coordinates, when the button is released
+    """
+
+    rectangle_selected = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.band = QGraphicsRectItem()
+        self.band.setPen(BAND_PEN)
+        self.band.setBrush(BAND_BRUSH)
+        self.band.setZValue(20)
+        self.band.hide()
+        self.addItem(self.band, ignoreBounds=True)
+
+    def mouseDragEvent(self, event, axis=None) -> None:  # noqa: N802 (pyqtgraph's name)
+        if event.button() != Qt.MouseButton.LeftButton or not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            super().mouseDragEvent(event, axis)
+            return
+        event.accept()
+        rect = QRectF(self.mapToView(event.buttonDownPos()), self.mapToView(event.pos())).normalized()
+        if event.isFinish():
+            self.band.hide()
+            self.rectangle_selected.emit(rect)
+        else:
+            self.band.setRect(rect)
+            self.band.show()
+
+
+class MapPlot(pg.PlotWidget):
+    """The clips in 2-D and the user's takes on the same axes.
+
+    Signals
+    -------
+    clip_clicked(int) : a dot was clicked: its row in the clips given to :meth:`show_clips`
+    take_clicked(int) : a star was clicked: its row in the takes given to :meth:`show_takes`
+    hovered(str, int) : the mouse is over a ``"clip"`` or a ``"take"`` (its row); ``("", -1)`` when off
+    rectangle_selected(np.ndarray) : rows of the clips inside a Shift+drag rectangle
+    """
+
+    clip_clicked = Signal(int)
+    take_clicked = Signal(int)
+    hovered = Signal(str, int)
+    rectangle_selected = Signal(object)
+
+    def __init__(self) -> None:
+        self.box = SelectViewBox()
+        super().__init__(viewBox=self.box)
+        self.setMenuEnabled(False)
+        self.plotItem.hideButtons()
+        self.dots = pg.ScatterPlotItem(size=DOT_SIZE, pen=None, hoverable=True, tip=None)
+        self.stars = pg.ScatterPlotItem(size=TAKE_SIZE, symbol="star", pen=TAKE_PEN, hoverable=True, tip=None)
+        for z, item in enumerate((self.dots, self.stars)):
+            item.setZValue(10 + z)
+            self.addItem(item)
+        self.dots.sigClicked.connect(lambda _item, points, _event=None: self._clicked(self.clip_clicked, points))
+        self.stars.sigClicked.connect(lambda _item, points, _event=None: self._clicked(self.take_clicked, points))
+        self.dots.sigHovered.connect(lambda _item, points, _event=None: self._hovered("clip", points))
+        self.stars.sigHovered.connect(lambda _item, points, _event=None: self._hovered("take", points))
+        self.box.rectangle_selected.connect(self._on_rectangle)
+        self.legend = self.plotItem.addLegend(offset=(8, 8), labelTextSize="8pt")
+        self._brushes: dict[str, pg.QtGui.QBrush] = {}
+        self.coords = np.zeros((0, 2))
+        self.take_coords = np.zeros((0, 2))
+
+    def brush(self, emotion: str) -> pg.QtGui.QBrush:
+        """The (cached, shared) brush of ``emotion``'s dots."""
+        if emotion not in self._brushes:
+            color = QColor(emotion_color(emotion))
+            color.setAlpha(DOT_ALPHA)
+            self._brushes[emotion] = pg.mkBrush(color)
+        return self._brushes[emotion]
+
+    def show_clips(self, coords: np.ndarray, emotions: Sequence[str], order: Sequence[str],
+                   shapes: Sequence[str] | None = None) -> None:
+        """Draw the clips at ``coords`` (n x 2), coloured by emotion.
+
+        Parameters
+        ----------
+        coords : np.ndarray
+        emotions : sequence of str
+            Each clip's emotion.
+        order : sequence of str
+            The emotions in legend order.
+        shapes : sequence of str, optional
+            Each clip's speaker or gender: one shape per distinct value (None: all dots round).
+        """
+        self.coords = np.asarray(coords, dtype=np.float64)
+        brushes = [self.brush(e) for e in emotions]
+        symbols, named = _symbols(shapes)
+        self.dots.setData(pos=self.coords, brush=brushes, symbol=symbols)
+        self.legend.clear()
+        for emotion in order:
+            self.legend.addItem(pg.ScatterPlotItem(symbol="o", size=DOT_SIZE + 3, pen=None, brush=self.brush(emotion)),
+                                emotion)
+        for value, symbol in named[:LEGEND_SHAPES]:
+            self.legend.addItem(pg.ScatterPlotItem(symbol=symbol, size=DOT_SIZE + 3, pen=None, brush="#bbbbbb"),
+                                value or "unknown")
+        if len(named) > LEGEND_SHAPES:
+            self.legend.addItem(pg.ScatterPlotItem(symbol="o", size=1, pen=None, brush=None),
+                                f"… {len(named) - LEGEND_SHAPES} more shapes")
+        self._fit()
+
+    def show_takes(self, coords: np.ndarray, brushes: Sequence[pg.QtGui.QBrush], selected: int = -1) -> None:
+        """Draw the user's takes (or placed files) at ``coords`` as stars; ``selected`` larger."""
+        self.take_coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+        sizes = [TAKE_SIZE * (1.4 if k == selected else 1.0) for k in range(len(self.take_coords))]
+        self.stars.setData(pos=self.take_coords, brush=list(brushes), size=sizes)
+        self._fit()
+
+    def set_axis_titles(self, x: str, y: str) -> None:
+        self.setLabel("bottom", x)
+        self.setLabel("left", y)
+
+    def clear_map(self) -> None:
+        """No map: nothing drawn, no legend."""
+        self.coords = np.zeros((0, 2))
+        self.take_coords = np.zeros((0, 2))
+        self.dots.setData(pos=self.coords)
+        self.stars.setData(pos=self.take_coords)
+        self.legend.clear()
+        self.set_axis_titles("", "")
+
+    def _fit(self) -> None:
+        """The points' extent with a margin, set directly (auto-range asks every item for bounds)."""
+        both = np.concatenate([self.coords, self.take_coords])
+        both = both[np.isfinite(both).all(axis=1)]
+        if not len(both):
+            return
+        low, high = both.min(axis=0), both.max(axis=0)
+        pad = MARGIN * np.where(high > low, high - low, 1.0)
+        self.setRange(xRange=(low[0] - pad[0], high[0] + pad[0]), yRange=(low[1] - pad[1], high[1] + pad[1]),
+                      padding=0)
+
+    def _on_rectangle(self, rect: QRectF) -> None:
+        x, y = self.coords[:, 0], self.coords[:, 1]
+        inside = (x >= rect.left()) & (x <= rect.right()) & (y >= rect.top()) & (y <= rect.bottom())
+        self.rectangle_selected.emit(np.flatnonzero(inside))
+
+    @staticmethod
+    def _clicked(signal: Signal, points) -> None:
+        if len(points):
+            signal.emit(int(points[0].index()))
+
+    def _hovered(self, kind: str, points) -> None:
+        if len(points):
+            self.hovered.emit(kind, int(points[0].index()))
+        else:
+            self.hovered.emit("", -1)
+
+
+def _symbols(shapes: Sequence[str] | None) -> tuple[str | list[str], list[tuple[str, str]]]:
+    """Per-point symbols for ``shapes`` and the (value, symbol) pairs in order of first appearance."""
+    if shapes is None:
+        return "o", []
+    distinct = list(dict.fromkeys(shapes))
+    of = {value: SYMBOLS[k % len(SYMBOLS)] for k, value in enumerate(distinct)}
+    return [of[value] for value in shapes], list(of.items())
