@@ -246,12 +246,11 @@ class EmotionMap(QWidget):
         self.plot.show_clips(data.projection.coords, emotions, emotion_order(emotions),
                              [getattr(r, shape) for r in records] if shape else None)
         self.plot.set_axis_titles(*_axis_titles(data))
-        self._draw_stars()
-        self._show_neighbours()
-        takes = f"; your takes: {len(self._star_paths)} (stars)" if self._star_paths else ""
         self.state.setText(f"{len(records)} clips, {data.projection.components.shape[0]} features "
-                           f"({data.feature_set}{', z-scored per speaker' if data.normalise else ''}){takes}. "
+                           f"({data.feature_set}{', z-scored per speaker' if data.normalise else ''}). "
                            "Click a dot to play it; Shift+drag a rectangle to compare its clips.")
+        self._draw_stars()  # after the state: it may say why an opened file is not placed
+        self._show_neighbours()
         self.map_drawn.emit()
 
     def _draw_stars(self) -> None:

@@ -283,12 +283,28 @@ def test_an_opened_file_is_placed_with_the_corpus_settings(qtbot, emotion_map, s
     assert emotion_map.neighbours.count() == 5 and "placed.wav" in emotion_map.neighbours_title.text()
 
 
-def test_the_map_exports_as_png_and_svg(qtbot, emotion_map, tmp_path):
-    from servis_gui.ui.corpus_export import plot_png, plot_svg
+def test_the_map_exports_as_png_and_svg(qtbot, emotion_map, tmp_path, monkeypatch):
+    from servis_gui.ui import corpus_export
 
     show(qtbot, emotion_map, synthetic_corpus())
-    plot_png(emotion_map.plot, str(tmp_path / "map.png"))
-    plot_svg(emotion_map.plot, str(tmp_path / "map.svg"), "map")
+    answers = [str(tmp_path / "map.png"), str(tmp_path / "map.svg")]
+    monkeypatch.setattr(corpus_export.QFileDialog, "getSaveFileName", lambda *args: (answers.pop(0), ""))
+    for action in emotion_map.export.menu().actions():
+        action.trigger()
     assert (tmp_path / "map.png").read_bytes()[:4] == b"\x89PNG"
-    text = (tmp_path / "map.svg").read_text()
-    assert "<svg" in text and "<title>map</title>" in text
+    text = (tmp_path / "map.svg").read_text(encoding="utf-8")
+    assert "<svg" in text and "<title>SERVIS emotion map: LDA of all</title>" in text
+    assert emotion_map.state.text() == f"Saved {tmp_path / 'map.svg'}"
+
+
+def test_an_opened_file_is_not_placed_on_a_speaker_normalised_map(qtbot, emotion_map, tone_file):
+    show(qtbot, emotion_map, synthetic_corpus())
+    with qtbot.waitSignal(emotion_map.map_drawn, timeout=WAIT_MS):
+        emotion_map.normalise.setChecked(True)
+    path = tone_file("placed.wav")
+    emotion_map.place_file(path)
+    qtbot.waitUntil(lambda: path in emotion_map._placed, timeout=WAIT_MS)
+    assert len(emotion_map.plot.stars.points()) == 0 and "untick" in emotion_map.state.text()
+    with qtbot.waitSignal(emotion_map.map_drawn, timeout=WAIT_MS):
+        emotion_map.normalise.setChecked(False)
+    assert len(emotion_map.plot.stars.points()) == 1
