@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QProgressBar, QStackedWidget, QVBoxLayout, QWidget
 
 from servis_gui.core.file_access import display_name, resolve_path
@@ -21,7 +21,6 @@ WIDE_SCREEN_PX = 1280
 """Narrower screens (in Qt's logical pixels) get every dock in one column at the left."""
 TALL_SCREEN_PX = 1000
 """Taller screens (logical pixels) show the Prosody pane at first; on shorter ones the mel keeps the room."""
-CORPUS_TAB = 2
 AUDIO_FILTER = "Audio files (*.wav *.flac *.ogg *.opus *.mp3 *.aiff *.aif *.au *.caf *.w64);;All files (*)"
 
 
@@ -43,7 +42,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._initial_paths = [str(p) for p in paths or []]
         self.session = self.panes = self.library = self.params_panel = self.pitch_panel = None
-        self.capture = self.compare = self.measurements = self.corpus = None
+        self.capture = self.compare = self.measurements = self.analysis_tabs = None
         self._warmed = self._started = False
         self.setWindowTitle("SERVIS - Speech Emotion Recognition Visualiser")
         self.setAcceptDrops(True)
@@ -121,6 +120,7 @@ class MainWindow(QMainWindow):
     def _build_tabs(self) -> None:
         from PySide6.QtWidgets import QTabWidget
 
+        from servis_gui.ui.analysis_tabs import AnalysisTabs
         from servis_gui.ui.compare import CompareView
 
         clip_page = QWidget()
@@ -136,10 +136,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(clip_page, "Clip")
         self.tabs.addTab(self.compare, "Compare")
-        # Built when first shown: its statistics (scipy.stats) cost ~0.8 s to import.
-        self.tabs.addTab(QLabel("Corpus → Analyse dataset (Ctrl+Shift+A)", alignment=Qt.AlignmentFlag.AlignCenter),
-                         "Corpus")
-        self.tabs.currentChanged.connect(lambda index: index == CORPUS_TAB and self.corpus_view())
+        self.analysis_tabs = AnalysisTabs(self.tabs, self.session, self.settings, self.compare_paths,
+                                          self.analyse_corpus)
         self._central.addWidget(self.tabs, 1)
 
     def _build_docks(self) -> None:
@@ -229,18 +227,14 @@ class MainWindow(QMainWindow):
             self.session.open_group([resolve_path(p) for p in paths[:MAX_CLIPS]])
             self.tabs.setCurrentWidget(self.compare)
 
-    def corpus_view(self):
-        """The Corpus tab's view, built at first use (``self.corpus``)."""
-        if self.corpus is None:
-            from servis_gui.ui.corpus_view import CorpusView
+    @property
+    def corpus(self):
+        """The Corpus tab's view, or None before it is first shown."""
+        return self.analysis_tabs.corpus if self.analysis_tabs is not None else None
 
-            self.corpus = CorpusView(self.session, self.settings)
-            self.corpus.analyse_requested.connect(self.analyse_corpus)
-            current = self.tabs.currentIndex()
-            self.tabs.removeTab(CORPUS_TAB)
-            self.tabs.insertTab(CORPUS_TAB, self.corpus, "Corpus")
-            self.tabs.setCurrentIndex(current)
-        return self.corpus
+    def corpus_view(self):
+        """The Corpus tab's view, built at first use."""
+        return self.analysis_tabs.corpus_view()
 
     def analyse_corpus(self) -> None:
         """Corpus → Analyse dataset: every clip of the open dataset, and the user's takes, in the Corpus tab."""
@@ -385,8 +379,7 @@ class MainWindow(QMainWindow):
         if self.session is not None and self.capture is not None:
             self.capture.shutdown()
             self.measurements.shutdown()
-            if self.corpus is not None:
-                self.corpus.shutdown()
+            self.analysis_tabs.shutdown()
             self.library.browser.shutdown()
             self.session.shutdown()
         super().closeEvent(event)

@@ -175,3 +175,22 @@ def test_exports_write_the_plot_and_the_tables(corpus, tmp_path, monkeypatch):
     with open(tmp_path / "features.csv", newline="", encoding="utf-8") as file:
         assert len(list(csv.reader(file))) == 1 + len(result.records)
     assert (tmp_path / "features.json").is_file() and view.state.text().startswith("Saved ")
+
+
+def test_the_map_and_the_recogniser_follow_the_analysed_corpus(corpus, window, qtbot):
+    view, result = corpus
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles[-3:] == ["Corpus", "Map", "Recogniser"]
+    tabs = window.analysis_tabs
+    assert tabs.map is None and tabs.recogniser is None  # built when first shown
+    window.tabs.setCurrentIndex(titles.index("Map"))
+    emotion_map = tabs.map
+    assert window.tabs.currentWidget() is emotion_map
+    qtbot.waitUntil(lambda: len(emotion_map.plot.dots.getData()[0]) == len(result.records), timeout=30000)
+    window.tabs.setCurrentIndex(titles.index("Recogniser"))
+    assert tabs.recogniser.corpus is view.result and window.tabs.currentWidget() is tabs.recogniser
+    paths = [str(r.path) for r in result.records[:2]]
+    with qtbot.waitSignal(window.session.group_ready, timeout=30000):
+        emotion_map.compare_requested.emit(paths)
+    assert window.tabs.currentWidget() is window.compare
+
