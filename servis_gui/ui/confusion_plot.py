@@ -64,6 +64,9 @@ class ConfusionPlot(pg.PlotWidget):
         for text in self.texts:
             self.removeItem(text)
         self.texts = []
+        plot = self.getPlotItem()
+        for axis in ("left", "bottom"):  # no empty axes before an evaluation
+            plot.getAxis(axis).setVisible(n > 0)
         if n == 0:
             self.image.clear()
             return

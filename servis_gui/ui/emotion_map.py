@@ -37,7 +37,7 @@ from servis_gui.ui.layouts import row
 MAP, PLACE = "map", "place"
 """The lane's channels: the projection, and a file's features for :meth:`EmotionMap.place_file`."""
 METHODS = (("PCA", "pca"), ("LDA", "lda"))
-SHAPES = (("nothing", ""), ("speaker", "speaker"), ("gender", "gender"))
+SHAPES = (("one shape", ""), ("shape: speaker", "speaker"), ("shape: gender", "gender"))
 NEIGHBOURS = 5
 MAX_COMPARE = 12
 """The comparison grid shows at most this many clips: a larger rectangle sends those nearest its centre."""
@@ -192,8 +192,11 @@ class EmotionMap(QWidget):
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(row(QLabel("Projection"), self.method, QLabel("Features"), self.feature, self.normalise,
-                             QLabel("Shape by"), self.shape, (QWidget(), 1), self.export))
+        # Labels as tooltips, not words beside the combos: one row that fits a 1366 px screen.
+        self.method.setToolTip("Projection: PCA (unsupervised) or LDA (the axes that best separate the emotions)")
+        self.feature.setToolTip("Feature set")
+        self.shape.setToolTip("Shape the points by speaker or gender")
+        layout.addLayout(row(self.method, (self.feature, 1), self.normalise, self.shape, self.export))
         layout.addWidget(self.state)
         layout.addWidget(split, 1)
         layout.addWidget(self.hover)

@@ -42,7 +42,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._initial_paths = [str(p) for p in paths or []]
         self.session = self.panes = self.library = self.params_panel = self.pitch_panel = None
-        self.capture = self.compare = self.measurements = self.analysis_tabs = None
+        self.capture = self.compare = self.measurements = self.analysis_tabs = self.tabs = None
         self._warmed = self._started = False
         self.setWindowTitle("SERVIS - Speech Emotion Recognition Visualiser")
         self.setAcceptDrops(True)
@@ -242,6 +242,11 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.corpus_view())
             self.corpus.analyse(list(self.library.browser.model.records), self.library.title.removeprefix(
                 "Dataset: "), self.library.take_records())
+
+    def show_tab(self, index: int) -> None:
+        """Ctrl+1 ... Ctrl+5: Clip, Compare, Corpus, Map, Recogniser."""
+        if self.tabs is not None and index < self.tabs.count():
+            self.tabs.setCurrentIndex(index)
 
     def zoom(self, factor: float) -> None:
         """Zoom the panes' time axis about its centre (``factor`` < 1 zooms in)."""

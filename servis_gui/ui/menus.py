@@ -9,6 +9,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 ZOOM_STEP = 1.5
+TABS = ("Clip", "Compare", "Corpus", "Map", "Recogniser")
+"""The main window's tabs, in order: Ctrl+1 ... Ctrl+5 show them."""
 HELP = ("Wheel: zoom in time · drag: pan · Shift+drag: select · Space: play/pause (the selection if "
         "there is one) · Esc: clear selection · Up/Down in the dataset table: next clip · Enter: play it · "
         "Ctrl+E: same sentence, other emotions · Ctrl+R: record · 1-9 in Compare: play a column · "
@@ -62,6 +64,9 @@ def build_menus(w) -> dict[str, QAction | QMenu]:
     add_action(w, view, "Zoom &in", zoom_in, lambda: w.zoom(1 / ZOOM_STEP))
     add_action(w, view, "Zoom &out", Key.ZoomOut, lambda: w.zoom(ZOOM_STEP))
     add_action(w, view, "Zoom to &fit", QKeySequence("Ctrl+0"), w.zoom_to_fit)
+    view.addSeparator()
+    for number, title in enumerate(TABS, start=1):
+        add_action(w, view, f"{title} tab", QKeySequence(f"Ctrl+{number}"), lambda i=number - 1: w.show_tab(i))
     view.addSeparator()
 
     play = bar.addMenu("&Play")

@@ -193,8 +193,12 @@ class RecogniserView(QWidget):
         self.compare_button = QPushButton("Compare feature sets")
         self.cancel_button = QPushButton("Cancel")
         self.progress = QProgressBar(textVisible=True)
+        self.progress.setMinimumWidth(40)  # the row of buttons fits beside both docks at 1366 px
         self.progress.setFormat("%v / %m folds")
         self.save_button, self.load_button = QPushButton("Save model…"), QPushButton("Load model…")
+        self.feature_set.setToolTip("Feature set the classifier is trained on")
+        self.save_button.setToolTip("Save the trained model (JSON: coefficients, scaler, feature names, corpus)")
+        self.load_button.setToolTip("Load a model saved before (trained on the same features)")
         self.export_button = self._export_menu()
         self.state = QLabel(wordWrap=True)
         self.uar = QLabel()
@@ -208,7 +212,7 @@ class RecogniserView(QWidget):
         self.compare_clips = QPushButton("Compare these")
         self.compare_clips.setEnabled(False)
         self.matrix = ConfusionPlot()
-        self.matrix.setMinimumSize(260, 220)
+        self.matrix.setMinimumSize(200, 200)
         self.feature_sets = read_only_table(text.COMPARE_COLUMNS)
         self.takes_table = read_only_table(text.TAKE_COLUMNS)
         self.takes_note = QLabel("Evaluate with your takes analysed in the Corpus tab to see them here.",
@@ -232,9 +236,11 @@ class RecogniserView(QWidget):
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(row(QLabel("Features"), self.feature_set, self.classifier, self.normalise,
-                             self.evaluate_button, self.compare_button, self.cancel_button, (self.progress, 1)))
-        layout.addLayout(row((self.state, 1), self.save_button, self.load_button, self.export_button))
+        # Two rows of controls: one would make the window wider than a 1366 px screen.
+        layout.addLayout(row(self.feature_set, self.classifier, self.normalise, (QWidget(), 1), self.export_button))
+        layout.addLayout(row(self.evaluate_button, self.compare_button, self.cancel_button, (self.progress, 1),
+                             self.save_button, self.load_button))
+        layout.addWidget(self.state)
         layout.addWidget(self.uar)
         layout.addWidget(splitter, 1)
 
