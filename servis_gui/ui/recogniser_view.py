@@ -201,7 +201,7 @@ class RecogniserView(QWidget):
         self.load_button.setToolTip("Load a model saved before (trained on the same features)")
         self.export_button = self._export_menu()
         self.state = QLabel(wordWrap=True)
-        self.uar = QLabel()
+        self.uar = QLabel(wordWrap=True)  # a long line wraps instead of widening the window
         font = self.uar.font()
         font.setPointSizeF(font.pointSizeF() * UAR_POINT_SIZE_FACTOR)
         self.uar.setFont(font)
