@@ -109,6 +109,13 @@ def test_ctrl_shift_a_analyses_the_corpus_violins_tables_and_dots_work(runs, con
                                "clicking_a_dot_opens_its_clip"))
 
 
+@pytest.mark.parametrize("config", ALL)
+def test_ctrl_4_shows_the_map_ctrl_5_and_evaluate_the_recogniser(runs, config):
+    report = runs(config, "recognise")
+    report.assert_ok(required=("map_shows_every_clip", "map_tick_labels_do_not_overlap", "window_fits_screen",
+                               "evaluate_shows_uar_and_matrix", "matrix_labels_do_not_overlap"))
+
+
 # ---------------------------------------------------------------- 4. record ---------------------------------
 
 @pytest.mark.parametrize("config", BOTH)
