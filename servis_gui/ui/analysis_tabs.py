@@ -75,6 +75,14 @@ class AnalysisTabs(QObject):
             self._show_last_result(self.recogniser)
         return self.recogniser
 
+    def place_open_clip(self) -> None:
+        """Corpus → Place the open clip on the map: its features computed, drawn as a star among the
+        corpus clips with its five nearest listed."""
+        emotion_map = self.map_view()
+        self.tabs.setCurrentWidget(emotion_map)
+        if self.session.analysis is not None:
+            emotion_map.place_file(self.session.analysis.clip.identity.path)
+
     def shutdown(self) -> None:
         for view in (self.corpus, self.map, self.recogniser):
             if view is not None:

@@ -86,6 +86,8 @@ def build_menus(w) -> dict[str, QAction | QMenu]:
     corpus = bar.addMenu("C&orpus")
     add_action(w, corpus, "&Analyse dataset", QKeySequence("Ctrl+Shift+A"), w.analyse_corpus)
     add_action(w, corpus, "&Cancel analysis", None, lambda: w.corpus and w.corpus.cancel())
+    add_action(w, corpus, "&Place the open clip on the map", QKeySequence("Ctrl+Shift+L"),
+               lambda: w.analysis_tabs and w.analysis_tabs.place_open_clip())
 
     record = bar.addMenu("&Record")
     help_menu = bar.addMenu("&Help")

@@ -194,3 +194,13 @@ def test_the_map_and_the_recogniser_follow_the_analysed_corpus(corpus, window, q
         emotion_map.compare_requested.emit(paths)
     assert window.tabs.currentWidget() is window.compare
 
+
+
+def test_the_open_clip_can_be_placed_on_the_map(corpus, window, qtbot):
+    view, result = corpus
+    action = next(a for a in window.actions() if a.text() == "&Place the open clip on the map")
+    assert action.shortcut().toString() == "Ctrl+Shift+L"
+    action.trigger()
+    emotion_map = window.analysis_tabs.map
+    assert window.tabs.currentWidget() is emotion_map
+    qtbot.waitUntil(lambda: len(emotion_map.plot.stars.getData()[0]) == 1, timeout=30000)
