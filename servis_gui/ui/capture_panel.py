@@ -74,10 +74,12 @@ class CapturePanel(QWidget):
     -------
     take_saved(str) : a take was labelled and saved (its path)
     recordings_changed(str) : takes or labels in the folder changed (the folder): rescan it
+    samples_pushed(object) : each block of samples given to the live view (float32, at ``capture.sr``)
     """
 
     take_saved = Signal(str)
     recordings_changed = Signal(str)
+    samples_pushed = Signal(object)
 
     def __init__(self, folder: Path | str, params: FeatureParams, colormap: str = "magma",
                  pitch_params: PitchParams = DEFAULT_PITCH) -> None:
@@ -303,6 +305,7 @@ class CapturePanel(QWidget):
         if len(samples):
             self.meter.show_levels(*level_meter(samples))
             self.view.push(samples)
+            self.samples_pushed.emit(samples)
         if self.capture.recording:
             self.elapsed.setText(f"{self.capture.take_frames / self.capture.sr:.1f} s")
 

@@ -1,6 +1,7 @@
 """The Emotion map: every clip of the analysed corpus in 2-D (PCA or LDA on a chosen feature set,
 optionally z-scored per speaker), coloured by emotion, and the user's own takes (or any opened file)
-placed on the same axes with their five nearest corpus clips.
+placed on the same axes with their five nearest corpus clips; while the microphone listens, a live
+marker with a short trail shows where its last 2 s land (:meth:`EmotionMap.place_live`).
 
 Projections are computed on a background lane (100+ ms for 10,000 clips x 188 features); the newest
 request wins. Placing a take on a computed map is one small matrix product, done on the GUI thread.
@@ -8,7 +9,8 @@ request wins. Placing a take on a computed map is one small matrix product, done
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +43,7 @@ SHAPES = (("one shape", ""), ("shape: speaker", "speaker"), ("shape: gender", "g
 NEIGHBOURS = 5
 MAX_COMPARE = 12
 """The comparison grid shows at most this many clips: a larger rectangle sends those nearest its centre."""
+LIVE_TRAIL = 6  # positions in the live marker's trail, the newest drawn as the marker
 TAKES_SPEAKER = "you"
 """The speaker of a take that names none (its z-scores use the takes of that speaker)."""
 
@@ -136,6 +139,7 @@ class EmotionMap(QWidget):
         self._star_paths: list[str] = []
         self._star_emotions: list[str] = []
         self.selected_take = -1
+        self._live: deque[np.ndarray] = deque(maxlen=LIVE_TRAIL)  # live feature vectors, corpus column order
         self.lane = Lane("EmotionMap", parent=self)
         self.lane.posted.connect(self._on_posted)
         self._build()
@@ -147,6 +151,7 @@ class EmotionMap(QWidget):
         self.result, self.takes = corpus, takes
         self._params = (self.session.params, self.session.pitch_params)
         self._placed.clear()
+        self._live.clear()
         self.selected_take = -1
         self._recompute()
 
@@ -158,6 +163,23 @@ class EmotionMap(QWidget):
         names, (params, pitch) = self.result.names, self._params
         self.state.setText(f"Analysing {display_name(path)}…")
         self.lane.submit(PLACE, lambda _context: (path, file_features(path, names, params, pitch)))
+
+    def place_live(self, values: Mapping[str, float] | None) -> None:
+        """Move the live marker to where ``values`` (the microphone's last seconds) land.
+
+        Parameters
+        ----------
+        values : mapping of str to float, or None
+            Features computed as the corpus's (``clip_functionals``); None for silence, which hides
+            the marker and its trail.
+        """
+        if values is None:
+            self._live.clear()
+        elif self.result is not None:
+            if missing := [name for name in self.result.names if name not in values]:
+                return self.live_state.setText(f"Live: not placed, no {missing[0]} (other settings than the corpus)")
+            self._live.append(np.array([values[name] for name in self.result.names], dtype=np.float64))
+        self._draw_live(silent=values is None)
 
     def shutdown(self) -> None:
         self.lane.shutdown()
@@ -179,6 +201,8 @@ class EmotionMap(QWidget):
         self.plot = MapPlot()
         self.state = QLabel("Analyse a corpus (Corpus tab) to see its emotion map.", wordWrap=True)
         self.hover = QLabel(" ")
+        self.live_state = QLabel()
+        self.live_state.hide()
         self.neighbours_title = QLabel("Your takes appear as stars.", wordWrap=True)
         self.neighbours = QListWidget()
         side = QWidget()
@@ -199,7 +223,7 @@ class EmotionMap(QWidget):
         layout.addLayout(row(self.method, (self.feature, 1), self.normalise, self.shape, self.export))
         layout.addWidget(self.state)
         layout.addWidget(split, 1)
-        layout.addWidget(self.hover)
+        layout.addLayout(row((self.hover, 1), self.live_state))
         for box, key in ((self.method, "map_method"), (self.feature, "map_features"), (self.shape, "map_shape")):
             box.currentIndexChanged.connect(lambda _i, b=box, k=key: self._on_option_changed(k, b.currentData()))
         self.normalise.toggled.connect(lambda on: self._on_option_changed("map_normalise", "1" if on else "0"))
@@ -253,6 +277,8 @@ class EmotionMap(QWidget):
                            f"({data.feature_set}{', z-scored per speaker' if data.normalise else ''}). "
                            "Click a dot to play it; Shift+drag a rectangle to compare its clips.")
         self._draw_stars()  # after the state: it may say why an opened file is not placed
+        if not self.live_state.isHidden():
+            self._draw_live(silent=not self._live)
         self._show_neighbours()
         self.map_drawn.emit()
 
@@ -270,8 +296,7 @@ class EmotionMap(QWidget):
                                "“z-score per speaker” to place opened files.")
         elif self._placed:
             for path, vector in self._placed.items():
-                _, x = select(self.result.names, vector, data.feature_set)
-                coords.append(data.projection.place(x).reshape(1, 2))
+                coords.append(self._place(vector))
                 self._star_paths.append(path)
                 self._star_emotions.append("")
         coords = np.concatenate(coords)
@@ -279,6 +304,25 @@ class EmotionMap(QWidget):
             self.selected_take = -1
         brushes = [self.plot.brush(e) for e in self._star_emotions]
         self.plot.show_takes(coords, brushes, self._current_take())
+
+    def _place(self, vectors: np.ndarray) -> np.ndarray:
+        """Full feature vectors (one, or rows) in the corpus's column order on the current map, ``(n, 2)``."""
+        _, x = select(self.result.names, vectors, self.map.feature_set)
+        return self.map.projection.place(x).reshape(-1, 2)
+
+    def _draw_live(self, silent: bool) -> None:
+        """The live marker and its trail, or why there is none."""
+        self.live_state.show()
+        if silent:
+            text, coords = "Live: silence", np.zeros((0, 2))
+        elif self.map is None:
+            text, coords = "Live: no map to place the microphone on yet", np.zeros((0, 2))
+        elif self.map.normalise:
+            text, coords = "Live: untick “z-score per speaker” to place the microphone", np.zeros((0, 2))
+        else:
+            text, coords = "Live: the ✚ is the last 2 s", self._place(np.array(self._live))
+        self.live_state.setText(text)
+        self.plot.show_live(coords)
 
     def _current_take(self) -> int:
         """The selected take, else the last one (-1: none)."""

@@ -1,6 +1,7 @@
 """The emotion map's plot: every clip as a dot coloured by its emotion (one scatter item, brushes from
 a small cache, so 10,000 points pan smoothly), optionally shaped by speaker or gender, the user's takes
-as large white-outlined stars, a legend, hover and click, and Shift+drag to select a rectangle."""
+as large white-outlined stars, a legend, hover and click, Shift+drag to select a rectangle, and the
+microphone's live marker with a fading trail."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ MARGIN = 0.05
 """Room around the points, as a fraction of their extent."""
 BAND_PEN = pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DashLine, cosmetic=True)
 BAND_BRUSH = pg.mkBrush(255, 255, 255, 30)
+LIVE_SIZE = 26
+LIVE_PEN = pg.mkPen("#ffffff", width=3)
+TRAIL_PEN = pg.mkPen(255, 255, 255, 110, width=2, style=Qt.PenStyle.DotLine)
 
 
 class SelectViewBox(pg.ViewBox):
@@ -95,6 +99,13 @@ class MapPlot(pg.PlotWidget):
         self._brushes: dict[str, pg.QtGui.QBrush] = {}
         self.coords = np.zeros((0, 2))
         self.take_coords = np.zeros((0, 2))
+        self.trail = pg.PlotDataItem(pen=TRAIL_PEN, symbol="o", symbolSize=7, symbolPen=None,
+                                     symbolBrush=pg.mkBrush(255, 255, 255, 110))
+        self.live = pg.ScatterPlotItem(size=LIVE_SIZE, symbol="+", pen=LIVE_PEN, brush=pg.mkBrush("#ffffff"))
+        for z, item in enumerate((self.trail, self.live)):
+            item.setZValue(20 + z)
+            self.addItem(item)
+        self.live_coords = np.zeros((0, 2))
 
     def brush(self, emotion: str) -> pg.QtGui.QBrush:
         """The (cached, shared) brush of ``emotion``'s dots."""
@@ -141,6 +152,15 @@ class MapPlot(pg.PlotWidget):
         self.stars.setData(pos=self.take_coords, brush=list(brushes), size=sizes)
         self._fit()
 
+    def show_live(self, coords: np.ndarray) -> None:
+        """The live marker at the last of ``coords`` (n x 2, oldest first), a trail through the others.
+
+        Empty ``coords`` hide both. The view is not refitted: the map stays still under the marker.
+        """
+        self.live_coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+        self.trail.setData(self.live_coords[:, 0], self.live_coords[:, 1])
+        self.live.setData(pos=self.live_coords[-1:])
+
     def set_axis_titles(self, x: str, y: str) -> None:
         self.setLabel("bottom", x)
         self.setLabel("left", y)
@@ -151,6 +171,7 @@ class MapPlot(pg.PlotWidget):
         self.take_coords = np.zeros((0, 2))
         self.dots.setData(pos=self.coords)
         self.stars.setData(pos=self.take_coords)
+        self.show_live(np.zeros((0, 2)))
         self.legend.clear()
         self.set_axis_titles("", "")
 
