@@ -29,7 +29,7 @@ def test_ruff_finds_nothing():
 
 @pytest.mark.parametrize("module", ["servis_gui.session", "servis_gui.analysis_jobs", "servis_gui.jobs",
                                     "servis_gui.settings", "servis_gui.dataset_jobs", "servis_gui.corpus_jobs",
-                                    "servis_gui.recogniser_jobs"])
+                                    "servis_gui.recogniser_jobs", "servis_gui.live_emotion"])
 def test_qt_core_services_load_no_widgets(module):
     code = f"import sys, {module}; print('\\n'.join(sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -38,7 +38,7 @@ class AnalysisTabs(QObject):
         super().__init__(tabs)
         self.tabs, self.session, self.settings = tabs, session, settings
         self._compare, self._analyse = compare, analyse
-        self.corpus = self.map = self.recogniser = None
+        self.corpus = self.map = self.recogniser = self.live = None
         self.first = tabs.count()
         for title, text in PLACEHOLDERS.items():
             tabs.addTab(QLabel(text, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), title)
@@ -83,8 +83,28 @@ class AnalysisTabs(QObject):
         if self.session.analysis is not None:
             emotion_map.place_file(self.session.analysis.clip.identity.path)
 
+    def follow_microphone(self, capture) -> None:
+        """Live mode: while ``capture`` (the Record panel) listens, its last 2 s move a marker on the
+        map and the recogniser's bars, every 0.5 s (only once one of those tabs exists)."""
+        from servis_gui.live_emotion import LiveEmotion
+
+        session = self.session
+        self.live = LiveEmotion(session.params, session.pitch_params, parent=self)
+        capture.samples_pushed.connect(
+            lambda samples: (self.map or self.recogniser) and self.live.push(samples, capture.capture.sr))
+        self.live.features_ready.connect(self.show_live)
+        session.params_changed.connect(lambda p: self.live.set_params(p, session.pitch_params))
+        session.pitch_params_changed.connect(lambda p: self.live.set_params(session.params, p))
+
+    def show_live(self, values) -> None:
+        """The microphone's last 2 s on the map and in the recogniser's bars (None: silence)."""
+        if self.map is not None:
+            self.map.place_live(values)
+        if values is not None and self.recogniser is not None and self.recogniser.model is not None:
+            self.recogniser.predict(values)
+
     def shutdown(self) -> None:
-        for view in (self.corpus, self.map, self.recogniser):
+        for view in (self.corpus, self.map, self.recogniser, self.live):
             if view is not None:
                 view.shutdown()
 

@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         lib.message.connect(lambda text: status.showMessage(text, 10000))
         lib.browser.dataset_opened.connect(lambda *_: self._on_dataset_opened())
         self.capture.recordings_changed.connect(lib.refresh_recordings)
+        self.analysis_tabs.follow_microphone(self.capture)
 
     # -- user actions -------------------------------------------------------------------------
 

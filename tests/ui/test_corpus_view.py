@@ -204,3 +204,28 @@ def test_the_open_clip_can_be_placed_on_the_map(corpus, window, qtbot):
     emotion_map = window.analysis_tabs.map
     assert window.tabs.currentWidget() is emotion_map
     qtbot.waitUntil(lambda: len(emotion_map.plot.stars.getData()[0]) == 1, timeout=30000)
+
+
+def test_the_microphone_moves_a_live_marker_on_the_map(corpus, window, qtbot):
+    """The Record panel's blocks reach the live analysis through the window's wiring; a voice is
+    placed on the map, silence hides the marker (the audio path itself: tests/audio)."""
+    from tests.voices import harmonic_voice
+
+    window.tabs.setCurrentIndex(window.tabs.indexOf(window.analysis_tabs.map_view()))
+    emotion_map = window.analysis_tabs.map
+    qtbot.waitUntil(lambda: len(emotion_map.plot.dots.getData()[0]) > 0, timeout=30000)
+    sr = 48000
+    window.capture.capture.sr = sr  # what MicCapture reports while a stream runs
+    t = np.arange(int(2.6 * sr)) / sr
+    voice = harmonic_voice(np.full_like(t, 200.0), np.ones(len(t), dtype=bool), sr).astype(np.float32)
+    with qtbot.waitSignal(window.analysis_tabs.live.features_ready, timeout=20000,
+                          check_params_cb=lambda values: values is not None):
+        for start in range(0, len(voice), sr // 40):
+            window.capture.samples_pushed.emit(voice[start:start + sr // 40])
+    assert len(emotion_map.plot.live_coords) >= 1 and emotion_map.plot.live.isVisible()
+    silence = np.zeros(sr // 40, dtype=np.float32)
+    with qtbot.waitSignal(window.analysis_tabs.live.features_ready, timeout=20000,
+                          check_params_cb=lambda values: values is None):
+        for _ in range(100):
+            window.capture.samples_pushed.emit(silence)
+    assert "silence" in emotion_map.live_state.text().lower()
