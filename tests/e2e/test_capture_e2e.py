@@ -113,16 +113,16 @@ def test_a_take_killed_mid_recording_is_offered_on_the_next_start(qtbot, tmp_pat
     assert record.extra_value("notes") == RECOVERED_NOTE and sf.info(str(record.path)).frames >= SR
 
 
-def test_the_panel_does_not_import_sounddevice_until_shown():
+def test_the_panel_does_not_import_sounddevice_or_parselmouth_until_shown():
     code = ("import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]); "
             "from servis_gui.ui.capture_panel import CapturePanel; "
             "from servis_gui.core.params import FeatureParams; "
             "p = CapturePanel('/nonexistent/My recordings', FeatureParams()); "
-            "print('sounddevice' in sys.modules)")
+            "print('sounddevice' in sys.modules, 'parselmouth' in sys.modules)")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          cwd=REPO, timeout=60, check=False)
-    assert out.stdout.strip() == "False", out.stderr
+    assert out.stdout.strip() == "False False", out.stderr
 
 
 def test_without_a_sound_server_the_panel_explains_and_the_app_works(tmp_path):
