@@ -24,8 +24,10 @@ from servis_gui.settings import Settings
 from servis_gui.core.analysis import Analysis
 
 MAX_CLIPS = 12
-SHORT_VIEW_PX = 480
-"""Below this height the summary table starts hidden (its tool bar button brings it back)."""
+SHORT_VIEW_PX = 900
+"""Below this height the summary table starts hidden (its tool bar button brings it back): the grid
+keeps ~600 px for its four rows (its minimum), so the summary would get less than four of its 11
+rows. The default window gives the view ~640 px on 1366x768 and ~760 px on 1920x1080."""
 SUMMARY_ROWS = ("emotion", "speaker", "file", "duration", "peak", "RMS", "active speech",
                 "median f0", "f0 range", "intensity")
 PROSODY_ROWS = SUMMARY_ROWS[-3:]
@@ -74,8 +76,8 @@ class CompareView(QWidget):
         self.redraw()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
-        """Shown the first time on a short window (a laptop at 200 %): the grid gets all the
-        height, the summary (which would be a sliver) waits behind its tool bar button."""
+        """Shown the first time on a short window (1366x768, a laptop at 200 %): the grid gets all
+        the height, the summary (which would be a sliver) waits behind its tool bar button."""
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True

@@ -198,6 +198,7 @@ def scenario_compare(t: Tester):
                 f"{n} clips in the Compare tab within 10 s")
         if ok or grid.clips:
             check_grid(t, n)
+            check_summary_not_a_sliver(t)
         else:
             t.say(f"no grid to measure after {label}")
         check_window_fits(t)
@@ -210,6 +211,15 @@ def scenario_compare(t: Tester):
     t.check("ctrl_e_from_the_search_box_compares", ok,
             {"clips": len(t.window.compare.grid.clips), "search_focused": search.hasFocus()},
             "Ctrl+E in the search box still compares the sentence (not 'end of line')")
+
+
+def check_summary_not_a_sliver(t: Tester) -> None:
+    table = t.window.compare.summary
+    rows = sum(not global_visible(table.viewport(), table.visualRect(table.model().index(r, 0))).isEmpty()
+               for r in range(table.rowCount())) if table.isVisible() and table.columnCount() else 0
+    t.check("summary_hidden_or_readable", not table.isVisible() or rows >= 4,
+            {"visible": table.isVisible(), "rows_in_view": rows, "rows": table.rowCount()},
+            "the summary under the grid is hidden (Summary button) or shows at least 4 rows")
 
 
 def scenario_record(t: Tester):

@@ -88,7 +88,8 @@ def test_ctrl_e_first_use_of_the_grid_then_twelve_clips(runs, config):
     report = runs(config, "compare")
     report.assert_ok(required=("Ctrl+E_shows_8_clips_within_10s", "Ctrl+Shift+E_shows_12_clips_within_10s",
                                "grid_mel_images_tall_enough", "grid_columns_reachable", "grid_colour_bars_visible",
-                               "grid_tick_labels_do_not_overlap", "ctrl_e_from_the_search_box_compares"))
+                               "grid_tick_labels_do_not_overlap", "ctrl_e_from_the_search_box_compares",
+                               "summary_hidden_or_readable"))
 
 
 # ---------------------------------------------------------------- pitch, intensity, measurements -----------
