@@ -120,13 +120,20 @@ def test_a_silent_clip_gets_a_dash_with_the_reason_and_a_note(window, qtbot, tmp
 
 def test_the_summary_waits_for_prosody_then_fills(window, qtbot):
     view = window.compare
+    drawn = []  # what the grid shows as it is drawn (the window's handler ran just before)
+
+    def look(_pairs) -> None:
+        drawn.append([(p is None, summary_column(view, col)["median f0"][0],
+                       view.grid.f0_curves[col].yData is None or not len(view.grid.f0_curves[col].yData))
+                      for col, p in enumerate(view.grid.prosody)])
+
+    window.session.group_ready.connect(look)
     with qtbot.waitSignal(window.session.group_ready, timeout=30000):
         window.compare_paths(EIGHT[:3])
-    pending = [p is None for p in view.grid.prosody]
-    assert any(pending)  # the grid is drawn first
-    for col, waiting in enumerate(pending):
-        assert (summary_column(view, col)["median f0"][0] == "…") == waiting
-        assert (view.grid.f0_curves[col].yData is None or not len(view.grid.f0_curves[col].yData)) == waiting
+    assert any(waiting for waiting, _text, _empty in drawn[0])  # the grid is drawn first
+    for waiting, text, empty in drawn[0]:
+        assert (text == "…") == waiting
+        assert empty == waiting
     wait_for_prosody(view, qtbot, 3)
     assert all(summary_column(view, col)["median f0"][0].endswith("st)") for col in range(3))
 
