@@ -32,7 +32,9 @@ from servis_gui.core.functionals import clip_functionals
 from servis_gui.core.model_file import CLASSIFIERS, Model, ModelFileError, load_model, save_model
 from servis_gui.core.params import FeatureParams
 from servis_gui.core.prosody import DEFAULT_PITCH
-from servis_gui.core.recogniser import FEATURE_SETS, Evaluation, evaluate, select, speaker_normalise, train
+from servis_gui.core.recogniser import (
+    FEATURE_SETS, Evaluation, evaluate, evaluation_rows, select, speaker_normalise, train,
+)
 
 DEFAULT_FEATURES = "all"
 
@@ -243,31 +245,6 @@ def _report(evaluation: Evaluation, table: _Table, args: argparse.Namespace) -> 
               f"95 % interval: bootstrap over {evaluation.ci_unit}",
               f"UAR {evaluation.uar:.3f} [{low:.3f}, {high:.3f}]"]
     return "\n".join(lines)
-
-
-def evaluation_rows(evaluation: Evaluation) -> list[list[object]]:
-    """The rows of the ``--out`` CSV (header first), as ``servis evaluate --help`` describes them.
-
-    Parameters
-    ----------
-    evaluation : Evaluation
-
-    Returns
-    -------
-    list of list
-    """
-    classes = evaluation.classes
-    clips = evaluation.confusion.sum(axis=1)
-    blank = [""] * len(classes)
-    rows: list[list[object]] = [["kind", "emotion", "clips", "value", "ci_low", "ci_high", "chance", *classes]]
-    rows += [["recall", c, int(n), f"{r:.6f}", "", "", "", *blank]
-             for c, n, r in zip(classes, clips, evaluation.recall)]
-    rows += [["confusion", c, int(n), "", "", "", "", *map(int, row)]
-             for c, n, row in zip(classes, clips, evaluation.confusion)]
-    low, high = evaluation.ci
-    rows.append(["summary", "", int(clips.sum()), f"{evaluation.uar:.6f}", f"{low:.6f}", f"{high:.6f}",
-                 f"{evaluation.chance:.6f}", *blank])
-    return rows
 
 
 def _write_outputs(evaluation: Evaluation, table: _Table, args: argparse.Namespace, result: CorpusResult) -> None:

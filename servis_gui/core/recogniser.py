@@ -333,3 +333,29 @@ def train(x: np.ndarray, labels: Sequence[str], feature_names: Sequence[str], fe
     return Model(classifier, feature_set, tuple(feature_names), classes, scaling,
                  np.array(fitted.coef_, dtype=np.float64), np.array(fitted.intercept_, dtype=np.float64),
                  description, float(uar))
+
+
+def evaluation_rows(evaluation: Evaluation) -> list[list[object]]:
+    """The rows of the ``--out`` CSV (header first), as ``servis evaluate --help`` describes them
+    (and the Recogniser tab exports).
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+
+    Returns
+    -------
+    list of list
+    """
+    classes = evaluation.classes
+    clips = evaluation.confusion.sum(axis=1)
+    blank = [""] * len(classes)
+    rows: list[list[object]] = [["kind", "emotion", "clips", "value", "ci_low", "ci_high", "chance", *classes]]
+    rows += [["recall", c, int(n), f"{r:.6f}", "", "", "", *blank]
+             for c, n, r in zip(classes, clips, evaluation.recall)]
+    rows += [["confusion", c, int(n), "", "", "", "", *map(int, row)]
+             for c, n, row in zip(classes, clips, evaluation.confusion)]
+    low, high = evaluation.ci
+    rows.append(["summary", "", int(clips.sum()), f"{evaluation.uar:.6f}", f"{low:.6f}", f"{high:.6f}",
+                 f"{evaluation.chance:.6f}", *blank])
+    return rows

@@ -10,11 +10,10 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 
-from servis_gui.cli_recognise import evaluation_rows
 from servis_gui.core.datasets.records import plural
 from servis_gui.core.emotions import emotion_color
 from servis_gui.core.model_file import Model
-from servis_gui.core.recogniser import Evaluation
+from servis_gui.core.recogniser import Evaluation, evaluation_rows
 from servis_gui.core.stats import emotion_order, write_csv
 from servis_gui.recogniser_jobs import Design
 
