@@ -99,14 +99,26 @@ def analyse_main(argv: list[str]) -> int:
     int
         The exit code: ``EXIT_OK``, ``EXIT_SOME_FAILED``, ``EXIT_USAGE`` or ``EXIT_INTERRUPTED``.
     """
+    return run_command("analyse", build_parser, _analyse, argv)
+
+
+def run_command(name: str, build: Callable[[], argparse.ArgumentParser],
+                run: Callable[[argparse.Namespace], int], argv: list[str]) -> int:
+    """Parse ``argv`` with ``build()`` and ``run`` the command; a usage error is one line on stderr.
+
+    Returns
+    -------
+    int
+        ``run``'s exit code; 0 for ``--help``; ``EXIT_USAGE`` for bad arguments.
+    """
     try:
-        args = build_parser().parse_args(argv)
+        args = build().parse_args(argv)
     except SystemExit as stop:  # --help (0) or an argument error, already printed (2)
         return int(stop.code or 0)
     try:
-        return _analyse(args)
+        return run(args)
     except _UsageError as error:
-        _say(f"servis analyse: error: {error}")
+        _say(f"servis {name}: error: {error}")
         return EXIT_USAGE
 
 

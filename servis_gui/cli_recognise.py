@@ -20,7 +20,7 @@ import numpy as np
 
 from servis_gui.cli import (
     EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, _CtrlC, _positive_int, _records, _run, _say,
-    _UsageError,
+    _UsageError, run_command,
 )
 from servis_gui.core.clip import load_clip
 from servis_gui.core.corpus_run import CorpusResult, feature_names
@@ -86,15 +86,7 @@ def main(argv: list[str]) -> int:
         The exit code: ``EXIT_OK``, ``EXIT_SOME_FAILED``, ``EXIT_USAGE`` or ``EXIT_INTERRUPTED``.
     """
     build, run = _COMMANDS[argv[0]]
-    try:
-        args = build().parse_args(argv[1:])
-    except SystemExit as stop:  # --help (0) or an argument error, already printed (2)
-        return int(stop.code or 0)
-    try:
-        return run(args)
-    except _UsageError as error:
-        _say(f"servis {argv[0]}: error: {error}")
-        return EXIT_USAGE
+    return run_command(argv[0], build, run, argv[1:])
 
 
 def build_evaluate_parser() -> argparse.ArgumentParser:
