@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -142,8 +143,12 @@ def time_pitch(view, f0: bool) -> list[float]:
     return costs
 
 
-def with_live_view(seconds: float, folder: Path, f0: bool) -> dict[str, float]:
-    """The CapturePanel listening, recording a take and drawing (f0 analysed or not) for ``seconds``."""
+def with_live_view(seconds: float, folder: Path, f0: bool,
+                   attach: Callable[[object], Callable[[], dict]] | None = None) -> dict[str, float]:
+    """The CapturePanel listening, recording a take and drawing (f0 analysed or not) for ``seconds``.
+
+    ``attach(panel)``, when given, wires more views to the panel before it listens and returns a
+    function whose figures (called after the run, before the panel shuts down) join the result."""
     import pyqtgraph as pg
 
     from servis_gui.core.params import FeatureParams
@@ -153,6 +158,7 @@ def with_live_view(seconds: float, folder: Path, f0: bool) -> dict[str, float]:
     panel = CapturePanel(folder / "My recordings", FeatureParams())
     panel.resize(520, 760)
     probe = Probe(panel)
+    finish = attach(panel) if attach else dict
     panel.show()
     run_events(0.5)
     pitch_ms = time_pitch(panel.view, f0)
@@ -170,6 +176,7 @@ def with_live_view(seconds: float, folder: Path, f0: bool) -> dict[str, float]:
     delays = probe.delays_ms(panel.capture.latency)
     panel.toggle_recording()
     take = panel.form.take
+    result.update(finish())
     panel.shutdown()
     params = panel.params
     result.update({"delay median ms": float(np.median(delays)), "delay p95 ms": float(np.percentile(delays, 95)),
@@ -182,7 +189,7 @@ def report_panel(name: str, live: dict[str, float], bare: dict[str, float]) -> N
     """Print one panel run against the bare stream."""
     print(f"  SERVIS capture panel, {name}: {live['overflows']} overflows, "
           f"{live['paints/s']:.1f} paints/s ({live['view updates/s']:.1f} view updates/s), "
-          f"CPU {live['cpu %']:.1f} % (ratio to baseline {live['cpu %'] / max(bare['cpu %'], 0.1):.0f}x)")
+          f"CPU {live['cpu %']:.1f} % (ratio to baseline {live['cpu %'] / max(bare['cpu %'], 0.1):.1f}x)")
     print(f"    audio->pixel delay (waveform, meter): median {live['delay median ms']:.1f} ms, "
           f"p95 {live['delay p95 ms']:.1f} ms, max {live['delay max ms']:.1f} ms; "
           f"take written while drawing: {live['take s']:.2f} s")
