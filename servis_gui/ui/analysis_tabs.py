@@ -100,8 +100,8 @@ class AnalysisTabs(QObject):
         """The microphone's last 2 s on the map and in the recogniser's bars (None: silence)."""
         if self.map is not None:
             self.map.place_live(values)
-        if values is not None and self.recogniser is not None and self.recogniser.model is not None:
-            self.recogniser.predict(values)
+        if self.recogniser is not None:
+            self.recogniser.predict_live(values)
 
     def shutdown(self) -> None:
         for view in (self.corpus, self.map, self.recogniser, self.live):

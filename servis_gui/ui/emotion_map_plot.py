@@ -29,6 +29,7 @@ BAND_BRUSH = pg.mkBrush(255, 255, 255, 30)
 LIVE_SIZE = 26
 LIVE_PEN = pg.mkPen("#ffffff", width=3)
 TRAIL_PEN = pg.mkPen(255, 255, 255, 110, width=2, style=Qt.PenStyle.DotLine)
+LEGEND_BRUSH = pg.mkBrush(20, 20, 24, 200)
 
 
 class SelectViewBox(pg.ViewBox):
@@ -95,7 +96,8 @@ class MapPlot(pg.PlotWidget):
         self.dots.sigHovered.connect(lambda _item, points, _event=None: self._hovered("clip", points))
         self.stars.sigHovered.connect(lambda _item, points, _event=None: self._hovered("take", points))
         self.box.rectangle_selected.connect(self._on_rectangle)
-        self.legend = self.plotItem.addLegend(offset=(8, 8), labelTextSize="8pt")
+        # A shaded legend stays readable over the dots and the live marker (drag it aside to see under it).
+        self.legend = self.plotItem.addLegend(offset=(8, 8), labelTextSize="8pt", brush=LEGEND_BRUSH)
         self._brushes: dict[str, pg.QtGui.QBrush] = {}
         self.coords = np.zeros((0, 2))
         self.take_coords = np.zeros((0, 2))
@@ -155,11 +157,24 @@ class MapPlot(pg.PlotWidget):
     def show_live(self, coords: np.ndarray) -> None:
         """The live marker at the last of ``coords`` (n x 2, oldest first), a trail through the others.
 
-        Empty ``coords`` hide both. The view is not refitted: the map stays still under the marker.
+        Empty ``coords`` hide both. The map stays still under the marker, unless the marker lands
+        outside the view: then the view widens just enough to show it.
         """
         self.live_coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
         self.trail.setData(self.live_coords[:, 0], self.live_coords[:, 1])
         self.live.setData(pos=self.live_coords[-1:])
+        if len(self.live_coords) and np.isfinite(self.live_coords[-1]).all():
+            self._widen_to(self.live_coords[-1])
+
+    def _widen_to(self, point: np.ndarray) -> None:
+        """Widen the view (never narrow it) so that ``point`` lies inside, a margin from the edge."""
+        changed = {}
+        for axis, value, (low, high) in zip(("xRange", "yRange"), point, self.box.viewRange(), strict=True):
+            pad = MARGIN * (high - low)
+            if not low + pad <= value <= high - pad:
+                changed[axis] = (min(low, value - 2 * pad), max(high, value + 2 * pad))
+        if changed:
+            self.setRange(**changed, padding=0)
 
     def set_axis_titles(self, x: str, y: str) -> None:
         self.setLabel("bottom", x)

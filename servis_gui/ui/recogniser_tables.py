@@ -114,6 +114,13 @@ class ProbabilityBars(pg.PlotWidget):
         view.setMouseEnabled(False, False)
         view.setYRange(0, 1, padding=0.02)
 
+    def clear_bars(self) -> None:
+        """No bars (nothing predicted, or silence)."""
+        if self.bars is not None:
+            self.removeItem(self.bars)
+            self.bars = None
+        self.probabilities = np.zeros(len(self.classes))
+
     def show_probabilities(self, classes: Sequence[str], probabilities: np.ndarray) -> None:
         """Draw ``probabilities`` (in the order of ``classes``, as ``Model.classes``) in emotion order."""
         order = emotion_order(classes)

@@ -40,6 +40,7 @@ from servis_gui.ui.confusion_plot import ConfusionPlot
 from servis_gui.ui.corpus_export import plot_png, plot_svg
 from servis_gui.ui.corpus_tables import fill, read_only_table
 from servis_gui.ui.layouts import row
+from servis_gui.ui.prediction_panel import MICROPHONE, PredictionPanel
 
 MAX_COMPARED = 12
 """At most this many clips go to the comparison grid."""
@@ -114,6 +115,7 @@ class RecogniserView(QWidget):
         designs = [d for d in (self._design(name, quiet=True) for name in COMPARED_SETS) if d is not None]
         missing = [d for d in designs if d.key not in self.compared]
         self._fill_comparison()
+        self.tabs.setCurrentWidget(self.feature_sets)
         if not missing:
             return
         self._start(sum(len(set(d.speakers)) for d in missing), "Comparing feature sets…")
@@ -126,17 +128,27 @@ class RecogniserView(QWidget):
 
     def show_prediction_for(self, path: str) -> None:
         """Predict the emotion of the clip at ``path`` (its features computed in the background)."""
-        self.predict(path)
-
-    def predict(self, source: str | Mapping[str, float]) -> None:
-        """Show the class probabilities of a clip: a path, or its features ``{name: value}``."""
         if self.model is None:
-            self._show_prediction_note("Evaluate or load a model to predict.")
-        elif isinstance(source, str):
-            self._show_prediction_note(f"Analysing {Path(source).name}…")
-            self.worker.clip_features(source, self.session.params, self.session.pitch_params)
+            self.prediction.note("Evaluate or load a model to predict.")
         else:
-            self._predict_features(source)
+            self.prediction.note(f"Analysing {Path(path).name}…")
+            self.worker.clip_features(path, self.session.params, self.session.pitch_params)
+
+    def predict(self, values: Mapping[str, float], what: str = "This clip") -> None:
+        """Show the class probabilities of a clip from its features ``{name: value}``."""
+        if self.model is None:
+            self.prediction.note("Evaluate or load a model to predict.")
+        else:
+            self.prediction.show_features(self.model, values, what)
+
+    def predict_live(self, values: Mapping[str, float] | None) -> None:
+        """The microphone's last 2 s in the bars (None: silence, shown as silence); nothing without a model."""
+        if self.model is None:
+            return
+        if values is None:
+            self.prediction.show_silence()
+        else:
+            self.prediction.show_features(self.model, values, MICROPHONE)
 
     def save_model_to(self, path: str) -> None:
         """Write the trained model as JSON."""
@@ -155,7 +167,7 @@ class RecogniserView(QWidget):
             self._show_state(str(error))
             return
         self.model = model
-        self.prediction_caption.setText(text.prediction_caption(model))
+        self.prediction.show_model(model)
         self._show_state(f"Loaded the model {Path(path).name}: {text.prediction_caption(model)}.")
         self._show_takes()
 
@@ -217,18 +229,17 @@ class RecogniserView(QWidget):
         self.takes_table = read_only_table(text.TAKE_COLUMNS)
         self.takes_note = QLabel("Evaluate with your takes analysed in the Corpus tab to see them here.",
                                  wordWrap=True)
-        self.bars = text.ProbabilityBars()
-        self.prediction_caption = QLabel("Evaluate or load a model, then open a clip.", wordWrap=True)
+        self.prediction = PredictionPanel()
         left = _column(self.recall, self.cell_title, (self.clips, 1), self.compare_clips)
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(left)
         top.addWidget(self.matrix)
         top.setStretchFactor(0, 2)
         top.setStretchFactor(1, 3)
-        self.tabs = QTabWidget()
+        self.tabs = QTabWidget()  # the bars in front: the open clip's (and the microphone's) emotion
+        self.tabs.addTab(self.prediction, "Prediction")
         self.tabs.addTab(self.feature_sets, "Feature sets")
         self.tabs.addTab(_column((self.takes_table, 1), self.takes_note), "Acted vs natural")
-        self.tabs.addTab(_column((self.bars, 1), self.prediction_caption), "Prediction")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.tabs)
@@ -267,7 +278,7 @@ class RecogniserView(QWidget):
         w.trained.connect(self._on_trained)
         w.set_compared.connect(self._on_set_compared)
         w.comparison_done.connect(self._on_comparison_done)
-        w.features_ready.connect(lambda _path, values: self._predict_features(values))
+        w.features_ready.connect(lambda path, values: self.predict(values, Path(path).name))
         w.failed.connect(self._on_failed)
         self.evaluate_button.clicked.connect(self.evaluate)
         self.compare_button.clicked.connect(self.compare_feature_sets)
@@ -307,7 +318,7 @@ class RecogniserView(QWidget):
         fill(self.recall, text.recall_rows(evaluation))
         self.matrix.show_matrix(evaluation.classes, evaluation.confusion)
         self._list_cell(None)
-        self.prediction_caption.setText(text.prediction_caption(trained.model))
+        self.prediction.show_model(trained.model)
         self._show_state(f"{text.CLASSIFIER_NAMES[evaluation.classifier]} on “{trained.design.feature_set}” "
                          f"({len(trained.design.names)} features), {evaluation.folds} folds; the 95 % interval "
                          f"resamples {evaluation.ci_unit}.")
@@ -342,7 +353,6 @@ class RecogniserView(QWidget):
         key = (self.digest, self.classifier.currentData(), self.normalise.isChecked())
         done = {d.feature_set: (d, e) for d, e in self.compared.values() if (d.key[0], *d.key[2:]) == key}
         fill(self.feature_sets, [text.compare_row(*done[name]) for name in COMPARED_SETS if name in done])
-        self.tabs.setCurrentIndex(0)
 
     def _show_takes(self) -> None:
         takes, model = self.takes, self.model
@@ -363,27 +373,6 @@ class RecogniserView(QWidget):
         fill(self.takes_table, text.take_rows([Path(takes.records[i].path).name for i in keep], labelled, predicted))
         self.takes_note.setText(text.agreement_text(labelled, predicted))
 
-    def _predict_features(self, values: Mapping[str, float]) -> None:
-        model = self.model
-        if model is None:
-            return
-        if NORMALISED_NOTE in model.description:
-            self._show_prediction_note("This model uses features z-scored per speaker, which a lone clip does not "
-                                       "have: evaluate without “z-score per speaker” to predict one clip.")
-            return
-        names = list(values)
-        try:
-            chosen, x = select(names, np.array([values[n] for n in names], dtype=np.float64), model.feature_set)
-            model.check_features(chosen)
-        except ServisError as error:
-            self._show_prediction_note(str(error))
-            return
-        self.bars.show_probabilities(model.classes, model.predict_proba(x))
-        self.prediction_caption.setText(text.prediction_caption(model))
-
-    def _show_prediction_note(self, note: str) -> None:
-        self.prediction_caption.setText(note)
-
     def _clear_results(self) -> None:
         self.uar.setText("")
         fill(self.recall, [])
@@ -398,7 +387,7 @@ class RecogniserView(QWidget):
 
     def _on_failed(self, channel: str, error: ServisError) -> None:
         if channel == FEATURES:
-            self._show_prediction_note(str(error))
+            self.prediction.note(str(error))
             return
         self._set_running(False)
         self._show_state(str(error))

@@ -308,3 +308,24 @@ def test_an_opened_file_is_not_placed_on_a_speaker_normalised_map(qtbot, emotion
     with qtbot.waitSignal(emotion_map.map_drawn, timeout=WAIT_MS):
         emotion_map.normalise.setChecked(False)
     assert len(emotion_map.plot.stars.points()) == 1
+
+
+def test_a_live_marker_outside_the_view_widens_it_and_one_inside_leaves_it_still(qtbot, emotion_map):
+    corpus = synthetic_corpus()
+    show(qtbot, emotion_map, corpus)
+    box = emotion_map.plot.box
+    before = np.array(box.viewRange())
+    inside = dict(zip(NAMES, corpus.values[0], strict=True))
+    emotion_map.place_live(inside)
+    assert np.allclose(box.viewRange(), before)  # the map stays still under a marker it shows
+    mean = np.nanmean(corpus.values, axis=0)
+    far = dict(zip(NAMES, mean + 40 * (np.nan_to_num(corpus.values[0], nan=0.0) - mean), strict=True))
+    emotion_map.place_live(far)
+    marker = emotion_map.plot.live_coords[-1]
+    (x0, x1), (y0, y1) = after = np.array(box.viewRange())
+    assert not (before[0, 0] <= marker[0] <= before[0, 1] and before[1, 0] <= marker[1] <= before[1, 1])
+    assert x0 < marker[0] < x1 and y0 < marker[1] < y1
+    assert (after[:, 0] <= before[:, 0]).all() and (after[:, 1] >= before[:, 1]).all()  # widened, never narrowed
+    qtbot.wait(50)
+    seen = emotion_map.plot.viewport().visibleRegion()
+    assert seen.contains(pixel_of(emotion_map, marker))

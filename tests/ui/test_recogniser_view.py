@@ -130,8 +130,11 @@ def test_compare_feature_sets_gives_a_row_per_set_with_the_cores_uar(view, qtbot
         assert int(n_features) == d.x.shape[1]
         assert uar == uar_with_ci(evaluate(d.x, d.labels, d.speakers, "logreg"))
     assert [int(r[1]) for r in rows[:3]] == [128, 40, 16]
+    assert view.tabs.currentWidget() is view.feature_sets  # the table asked for is in front
+    view.tabs.setCurrentWidget(view.prediction)
     view.compare_button.click()  # cached: filled at once, nothing runs
     assert view.feature_sets.rowCount() == len(COMPARED_SETS) and not view.cancel_button.isEnabled()
+    assert view.tabs.currentWidget() is view.feature_sets
 
 
 def test_save_and_load_round_trip_gives_the_same_probabilities(view, qtbot, tmp_path):
@@ -145,11 +148,11 @@ def test_save_and_load_round_trip_gives_the_same_probabilities(view, qtbot, tmp_
     np.testing.assert_allclose(view.model.predict_proba(x), before, rtol=1e-12)
     clip = dict(zip(view.corpus.names, view.corpus.values[0]))
     view.predict(clip)
-    shown = dict(zip(view.bars.classes, view.bars.probabilities))
+    shown = dict(zip(view.prediction.bars.classes, view.prediction.bars.probabilities))
     expected = dict(zip(trained.model.classes, trained.model.predict_proba(trained.design.x[0])))
-    assert view.bars.classes == EMOTIONS  # emotion order, not sklearn's alphabetical one
+    assert view.prediction.bars.classes == EMOTIONS  # emotion order, not sklearn's alphabetical one
     assert shown == pytest.approx(expected)
-    assert "UAR" in view.prediction_caption.text() and "Synthetic" in view.prediction_caption.text()
+    assert "UAR" in view.prediction.caption.text() and "Synthetic" in view.prediction.caption.text()
 
 
 def test_loading_a_model_of_other_features_says_so(view, tmp_path):
@@ -220,9 +223,25 @@ def test_exports_write_the_matrix_and_the_evaluation(view, qtbot, tmp_path):
 
 def test_the_open_clip_is_predicted_from_its_file(view, qtbot, tone_file):
     evaluated(view, qtbot)
+    path = tone_file(seconds=1.0, freq=200.0)
     with qtbot.waitSignal(view.worker.features_ready, timeout=TIMEOUT_MS):
-        view.show_prediction_for(tone_file(seconds=1.0, freq=200.0))
+        view.show_prediction_for(path)
     qtbot.wait(20)
-    assert view.bars.classes == EMOTIONS
-    assert view.bars.probabilities.sum() == pytest.approx(1.0)
-    assert view.prediction_caption.text().startswith("logistic regression trained on Synthetic")
+    assert view.prediction.bars.classes == EMOTIONS
+    assert view.prediction.bars.probabilities.sum() == pytest.approx(1.0)
+    assert view.prediction.caption.text().startswith(f"{Path(path).name}: logistic regression trained on Synthetic")
+
+
+def test_the_microphone_is_predicted_live_and_silence_is_no_guess(view, qtbot):
+    trained = evaluated(view, qtbot)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.tabs.currentWidget() is view.prediction and not view.prediction.visibleRegion().isEmpty()
+    clip = dict(zip(view.corpus.names, view.corpus.values[3], strict=True))
+    view.predict_live(clip)
+    expected = dict(zip(trained.model.classes, trained.model.predict_proba(trained.design.x[3])))
+    assert dict(zip(view.prediction.bars.classes, view.prediction.bars.probabilities)) == pytest.approx(expected)
+    assert view.prediction.caption.text().startswith("Microphone, last 2 s: logistic regression")
+    view.predict_live(None)
+    assert view.prediction.bars.bars is None and not view.prediction.bars.probabilities.any()
+    assert "silence, no guess" in view.prediction.caption.text()
