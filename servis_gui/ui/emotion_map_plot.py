@@ -108,6 +108,7 @@ class MapPlot(pg.PlotWidget):
             item.setZValue(20 + z)
             self.addItem(item)
         self.live_coords = np.zeros((0, 2))
+        self._widened: tuple[list, list] | None = None  # (view before the live marker widened it, view after)
 
     def brush(self, emotion: str) -> pg.QtGui.QBrush:
         """The (cached, shared) brush of ``emotion``'s dots."""
@@ -158,12 +159,15 @@ class MapPlot(pg.PlotWidget):
         """The live marker at the last of ``coords`` (n x 2, oldest first), a trail through the others.
 
         Empty ``coords`` hide both. The map stays still under the marker, unless the marker lands
-        outside the view: then the view widens just enough to show it.
+        outside the view: then the view widens just enough to show it, and narrows back when the
+        marker is hidden (if nobody has moved the view since).
         """
         self.live_coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
         self.trail.setData(self.live_coords[:, 0], self.live_coords[:, 1])
         self.live.setData(pos=self.live_coords[-1:])
-        if len(self.live_coords) and np.isfinite(self.live_coords[-1]).all():
+        if not len(self.live_coords):
+            self._unwiden()
+        elif np.isfinite(self.live_coords[-1]).all():
             self._widen_to(self.live_coords[-1])
 
     def _widen_to(self, point: np.ndarray) -> None:
@@ -174,7 +178,16 @@ class MapPlot(pg.PlotWidget):
             if not low + pad <= value <= high - pad:
                 changed[axis] = (min(low, value - 2 * pad), max(high, value + 2 * pad))
         if changed:
+            before = self._widened[0] if self._widened else self.box.viewRange()
             self.setRange(**changed, padding=0)
+            self._widened = (before, self.box.viewRange())
+
+    def _unwiden(self) -> None:
+        """Back to the view from before the live marker widened it, unless the user moved it since."""
+        if self._widened is not None:
+            (before, widened), self._widened = self._widened, None
+            if np.allclose(self.box.viewRange(), widened):
+                self.setRange(xRange=before[0], yRange=before[1], padding=0)
 
     def set_axis_titles(self, x: str, y: str) -> None:
         self.setLabel("bottom", x)
@@ -196,6 +209,7 @@ class MapPlot(pg.PlotWidget):
         both = both[np.isfinite(both).all(axis=1)]
         if not len(both):
             return
+        self._widened = None
         low, high = both.min(axis=0), both.max(axis=0)
         pad = MARGIN * np.where(high > low, high - low, 1.0)
         self.setRange(xRange=(low[0] - pad[0], high[0] + pad[0]), yRange=(low[1] - pad[1], high[1] + pad[1]),

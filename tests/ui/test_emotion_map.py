@@ -310,7 +310,7 @@ def test_an_opened_file_is_not_placed_on_a_speaker_normalised_map(qtbot, emotion
     assert len(emotion_map.plot.stars.points()) == 1
 
 
-def test_a_live_marker_outside_the_view_widens_it_and_one_inside_leaves_it_still(qtbot, emotion_map):
+def test_a_live_marker_outside_the_view_widens_it_until_silence_and_one_inside_leaves_it_still(qtbot, emotion_map):
     corpus = synthetic_corpus()
     show(qtbot, emotion_map, corpus)
     box = emotion_map.plot.box
@@ -329,3 +329,10 @@ def test_a_live_marker_outside_the_view_widens_it_and_one_inside_leaves_it_still
     qtbot.wait(50)
     seen = emotion_map.plot.viewport().visibleRegion()
     assert seen.contains(pixel_of(emotion_map, marker))
+    emotion_map.place_live(None)  # silence: the marker goes, the map's own view comes back
+    assert np.allclose(box.viewRange(), before)
+    emotion_map.place_live(far)
+    box.translateBy(x=1.0)  # the user pans while it is widened: silence then leaves the view as it is
+    moved = np.array(box.viewRange())
+    emotion_map.place_live(None)
+    assert np.allclose(box.viewRange(), moved)
