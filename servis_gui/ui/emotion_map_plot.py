@@ -30,6 +30,21 @@ LIVE_SIZE = 26
 LIVE_PEN = pg.mkPen("#ffffff", width=3)
 TRAIL_PEN = pg.mkPen(255, 255, 255, 110, width=2, style=Qt.PenStyle.DotLine)
 LEGEND_BRUSH = pg.mkBrush(20, 20, 24, 200)
+LEGEND_GAP = 8
+CORNERS = ((0, 0), (1, 0), (0, 1), (1, 1))
+"""Where the legend may sit (x, y: 0 left/top, 1 right/bottom), in order of preference."""
+HIDDEN_COST = {"live": 1e6, "takes": 1e3, "dots": 1.0}
+"""What it costs the legend to cover the live marker, a take, a clip: it goes where it hides least."""
+
+
+class MapLegend(pg.LegendItem):
+    """The map's legend: the map moves it to the corner where it hides least, until the user drags it."""
+
+    moved_by_user = False
+
+    def mouseDragEvent(self, event) -> None:  # noqa: N802 (pyqtgraph's name)
+        self.moved_by_user = True
+        super().mouseDragEvent(event)
 
 
 class SelectViewBox(pg.ViewBox):
@@ -96,8 +111,11 @@ class MapPlot(pg.PlotWidget):
         self.dots.sigHovered.connect(lambda _item, points, _event=None: self._hovered("clip", points))
         self.stars.sigHovered.connect(lambda _item, points, _event=None: self._hovered("take", points))
         self.box.rectangle_selected.connect(self._on_rectangle)
-        # A shaded legend stays readable over the dots and the live marker (drag it aside to see under it).
-        self.legend = self.plotItem.addLegend(offset=(8, 8), labelTextSize="8pt", brush=LEGEND_BRUSH)
+        # Shaded to stay readable over dots; it sits in the corner where it hides least (or where it is dragged).
+        self.legend = MapLegend(offset=(LEGEND_GAP, LEGEND_GAP), labelTextSize="8pt", brush=LEGEND_BRUSH)
+        self.legend.setParentItem(self.box)
+        self._legend_corner = CORNERS[0]
+        self.box.sigRangeChanged.connect(self._place_legend)
         self._brushes: dict[str, pg.QtGui.QBrush] = {}
         self.coords = np.zeros((0, 2))
         self.take_coords = np.zeros((0, 2))
@@ -147,6 +165,7 @@ class MapPlot(pg.PlotWidget):
             self.legend.addItem(pg.ScatterPlotItem(symbol="o", size=1, pen=None, brush=None),
                                 f"… {len(named) - LEGEND_SHAPES} more shapes")
         self._fit()
+        self._place_legend()
 
     def show_takes(self, coords: np.ndarray, brushes: Sequence[pg.QtGui.QBrush], selected: int = -1) -> None:
         """Draw the user's takes (or placed files) at ``coords`` as stars; ``selected`` larger."""
@@ -154,6 +173,7 @@ class MapPlot(pg.PlotWidget):
         sizes = [TAKE_SIZE * (1.4 if k == selected else 1.0) for k in range(len(self.take_coords))]
         self.stars.setData(pos=self.take_coords, brush=list(brushes), size=sizes)
         self._fit()
+        self._place_legend()
 
     def show_live(self, coords: np.ndarray) -> None:
         """The live marker at the last of ``coords`` (n x 2, oldest first), a trail through the others.
@@ -169,6 +189,33 @@ class MapPlot(pg.PlotWidget):
             self._unwiden()
         elif np.isfinite(self.live_coords[-1]).all():
             self._widen_to(self.live_coords[-1])
+        self._place_legend()
+
+    def legend_cover(self, corner: tuple[int, int]) -> float:
+        """What the legend would hide in ``corner`` (:data:`HIDDEN_COST` per live marker, take and clip)."""
+        (x0, x1), (y0, y1) = self.box.viewRange()
+        width, height = self.box.width(), self.box.height()
+        size = self.legend.boundingRect()
+        left = LEGEND_GAP if corner[0] == 0 else width - LEGEND_GAP - size.width()
+        top = LEGEND_GAP if corner[1] == 0 else height - LEGEND_GAP - size.height()
+        cost = 0.0
+        for kind, coords in (("live", self.live_coords[-1:]), ("takes", self.take_coords), ("dots", self.coords)):
+            px = (coords[:, 0] - x0) / (x1 - x0) * width
+            py = (y1 - coords[:, 1]) / (y1 - y0) * height
+            inside = (px >= left) & (px <= left + size.width()) & (py >= top) & (py <= top + size.height())
+            cost += HIDDEN_COST[kind] * np.count_nonzero(inside)
+        return cost
+
+    def _place_legend(self) -> None:
+        """Anchor the legend in the corner where it hides least (the current one on a tie)."""
+        if self.legend.moved_by_user or self.box.width() <= 0 or self.box.height() <= 0:
+            return
+        costs = {corner: self.legend_cover(corner) for corner in CORNERS}
+        best = min(CORNERS, key=lambda c: (costs[c], c != self._legend_corner))
+        if best != self._legend_corner:
+            self._legend_corner = best
+            offset = (LEGEND_GAP * (1 - 2 * best[0]), LEGEND_GAP * (1 - 2 * best[1]))
+            self.legend.anchor(itemPos=best, parentPos=best, offset=offset)
 
     def _widen_to(self, point: np.ndarray) -> None:
         """Widen the view (never narrow it) so that ``point`` lies inside, a margin from the edge."""

@@ -336,3 +336,19 @@ def test_a_live_marker_outside_the_view_widens_it_until_silence_and_one_inside_l
     moved = np.array(box.viewRange())
     emotion_map.place_live(None)
     assert np.allclose(box.viewRange(), moved)
+
+
+def test_the_legend_moves_off_the_live_marker_and_stays_where_the_user_drags_it(qtbot, emotion_map):
+    show(qtbot, emotion_map, synthetic_corpus())
+    plot = emotion_map.plot
+    legend = plot.legend
+    start = legend.sceneBoundingRect()
+    under = plot.box.mapSceneToView(start.center())
+    plot.show_live(np.array([[under.x(), under.y()]]))
+    marker = plot.box.mapViewToScene(QPointF(under.x(), under.y()))
+    assert not legend.sceneBoundingRect().contains(marker) and legend.sceneBoundingRect() != start
+    assert plot.legend_cover(plot._legend_corner) < 1e6  # where it went, it hides no marker
+    legend.moved_by_user = True  # as a drag sets it: from then on it stays where it was put
+    kept = legend.sceneBoundingRect()
+    plot.show_live(np.array([[plot.box.mapSceneToView(kept.center()).x(), plot.box.mapSceneToView(kept.center()).y()]]))
+    assert legend.sceneBoundingRect() == kept

@@ -42,7 +42,7 @@ from tests.e2e.first_try.measure import (  # noqa: E402
 )
 from tests.e2e.first_try.corpus_scenario import scenario_corpus  # noqa: E402
 from tests.e2e.first_try.prosody_scenario import scenario_prosody  # noqa: E402
-from tests.e2e.first_try.recognise_scenario import scenario_recognise  # noqa: E402
+from tests.e2e.first_try.recognise_scenario import scenario_live, scenario_recognise  # noqa: E402
 from tests.e2e.first_try.runner import Runner, Tester  # noqa: E402
 
 WATCHDOG_S = float(os.environ.get("FIRST_TRY_WATCHDOG_S", "90"))
@@ -358,7 +358,7 @@ def scenario_many(t: Tester):
 SCENARIOS = {"start": scenario_start, "restart": scenario_restart, "browse_zoom": scenario_browse_zoom,
              "compare": scenario_compare, "record": scenario_record, "record_nomic": scenario_record_nomic,
              "broken": scenario_broken, "many": scenario_many, "prosody": scenario_prosody,
-             "corpus": scenario_corpus, "recognise": scenario_recognise}
+             "corpus": scenario_corpus, "recognise": scenario_recognise, "live": scenario_live}
 
 
 def main() -> int:

@@ -117,6 +117,16 @@ def test_ctrl_4_shows_the_map_ctrl_5_and_evaluate_the_recogniser(runs, config):
                                "evaluate_shows_uar_and_matrix", "matrix_labels_do_not_overlap"))
 
 
+@pytest.mark.parametrize("config", BOTH)
+def test_speaking_with_a_model_moves_the_marker_and_the_bars_and_silence_hides_them(runs, config):
+    from tests.e2e.first_try.harness import require_vmic
+
+    require_vmic()
+    report = runs(config, "live", mic="vmic")
+    report.assert_ok(required=("evaluate_shows_uar_and_matrix", "live_marker_on_screen", "live_bars_on_screen",
+                               "bar_labels_do_not_overlap", "silence_is_no_guess", "silence_hides_the_marker"))
+
+
 # ---------------------------------------------------------------- 4. record ---------------------------------
 
 @pytest.mark.parametrize("config", BOTH)
