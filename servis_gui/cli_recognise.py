@@ -24,6 +24,7 @@ from servis_gui.cli import (
 )
 from servis_gui.core.clip import load_clip
 from servis_gui.core.corpus_run import CorpusResult, feature_names
+from servis_gui.core.datasets.detect import corpus_name
 from servis_gui.core.datasets.records import ClipRecord
 from servis_gui.core.emotions import UNKNOWN
 from servis_gui.core.errors import ServisError
@@ -196,7 +197,7 @@ class _Table:
         if args.normalise:
             x = speaker_normalise(x, speakers)
         folds, text = _folds(records) if args.folds == "corpus" else ("loso", "leave-one-speaker-out")
-        return cls(names, x, records, folds, text, records[0].corpus)
+        return cls(names, x, records, folds, text, corpus_name(records))
 
     def describe(self) -> str:
         """E.g. ``RAVDESS: 48 clips, 4 speakers, 3 emotions``."""

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from servis_gui.core.clip import load_clip
 from servis_gui.core.corpus_run import CorpusResult
+from servis_gui.core.datasets.detect import corpus_name
 from servis_gui.core.functionals import clip_functionals
 from servis_gui.core.model_file import Model
 from servis_gui.core.params import FeatureParams
@@ -87,12 +88,6 @@ def corpus_digest(corpus: CorpusResult) -> str:
     return digest.hexdigest()[:16]
 
 
-def corpus_title(corpus: CorpusResult) -> str:
-    """The corpus name the records carry (``"RAVDESS"``), or "the corpus"."""
-    names = sorted({r.corpus for r in corpus.records if r.corpus})
-    return " + ".join(names) or "the corpus"
-
-
 def design(corpus: CorpusResult, feature_set: str, classifier: str, normalise: bool,
            digest: str | None = None) -> Design:
     """The labelled clips of ``corpus`` on the columns of ``feature_set``.
@@ -120,7 +115,7 @@ def design(corpus: CorpusResult, feature_set: str, classifier: str, normalise: b
     if normalise:
         x = speaker_normalise(x, speakers)
     n_speakers = len(set(speakers))
-    description = f"{corpus_title(corpus)}, {len(records)} clips, {n_speakers} speakers"
+    description = f"{corpus_name(corpus.records)}, {len(records)} clips, {n_speakers} speakers"
     if normalise:
         description += f", {NORMALISED_NOTE}"
     key = (digest or corpus_digest(corpus), feature_set, classifier, normalise)

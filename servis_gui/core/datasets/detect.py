@@ -7,6 +7,7 @@ MSP-Podcast, EMOVO, ShEMO), then a manifest CSV at the root, then folder-per-lab
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -19,10 +20,12 @@ from servis_gui.core.datasets import (
 from servis_gui.core.datasets.progress import (
     CancelCallback, Monitor, ProgressCallback, ScanCancelled,
 )
-from servis_gui.core.datasets.records import ScanResult
+from servis_gui.core.datasets.records import ClipRecord, ScanResult
 from servis_gui.core.datasets.walk import sample_audio
 
 UNRECOGNISED = "No known corpus layout recognised: labels taken from folder names"
+GENERIC_READERS = frozenset({manifest.CORPUS, folders.CORPUS})
+"""Readers that know a layout, not a corpus: their clips are named by their folder."""
 
 
 class Reader(NamedTuple):
@@ -105,3 +108,19 @@ def scan_dataset(
     else:
         notes = () if reader else (UNRECOGNISED,)
     return ScanResult(result.corpus, result.records, notes + result.warnings)
+
+
+def corpus_name(records: Sequence[ClipRecord]) -> str:
+    """What ``records`` are, in a few words: ``"RAVDESS"``, ``"“demo” (Manifest)"``, or "the corpus".
+
+    Corpora known only by a layout (:data:`GENERIC_READERS`) are named by the folder holding their clips;
+    several corpora are joined with "+".
+    """
+    names = set()
+    for reader in {r.corpus for r in records if r.corpus}:
+        if reader in GENERIC_READERS:
+            folder = Path(os.path.commonpath([r.path.parent for r in records if r.corpus == reader]))
+            names.add(f"“{folder.name}” ({reader})")
+        else:
+            names.add(reader)
+    return " + ".join(sorted(names)) or "the corpus"

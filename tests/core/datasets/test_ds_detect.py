@@ -146,3 +146,16 @@ def test_unreadable_folder_becomes_a_warning(
     result = scan_dataset(folders_root)
     assert f"Could not read folder {folders_root / 'misc'}" in result.warnings
     assert len(result.records) == 5
+
+
+def test_corpus_name_names_a_layout_only_corpus_by_its_folder():
+    from servis_gui.core.datasets.detect import corpus_name
+    from servis_gui.core.datasets.records import ClipRecord
+
+    demo = [ClipRecord(Path(f"/data/demo/{speaker}/a.wav"), "Manifest", "angry", speaker=speaker)
+            for speaker in ("f3", "m3")]
+    ravdess = [ClipRecord(Path("/data/ravdess/Actor_01/x.wav"), "RAVDESS", "sad", speaker="01")]
+    assert corpus_name(demo) == "“demo” (Manifest)"
+    assert corpus_name(ravdess) == "RAVDESS"
+    assert corpus_name(demo + ravdess) == "RAVDESS + “demo” (Manifest)"
+    assert corpus_name([ClipRecord(Path("/x/y.wav"), "", "sad")]) == "the corpus"
