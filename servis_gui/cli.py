@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("path", type=Path, metavar="PATH", help="a dataset folder or an audio file")
     parser.add_argument("--out", type=Path, default=Path("features.csv"),
                         help="the CSV to write (default: features.csv in the current folder)")
-    parser.add_argument("--jobs", type=_positive_int, default=2, metavar="N",
+    parser.add_argument("--jobs", type=positive_int, default=2, metavar="N",
                         help="worker processes (default: 2; 1 computes in this process)")
     parser.add_argument("--pitch-floor", type=float, default=DEFAULT_PITCH.floor_hz, metavar="HZ",
                         help=f"pitch floor in Hz (default: {DEFAULT_PITCH.floor_hz:g})")
@@ -70,16 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"pitch ceiling in Hz (default: {DEFAULT_PITCH.ceiling_hz:g})")
     parser.add_argument("--pitch-method", choices=METHODS, default=DEFAULT_PITCH.method,
                         help="Praat's pitch tracker: ac (autocorrelation, default) or cc (cross-correlation)")
-    parser.add_argument("--sr", type=_positive_int, default=defaults.sr, metavar="HZ",
+    parser.add_argument("--sr", type=positive_int, default=defaults.sr, metavar="HZ",
                         help=f"analysis sample rate; clips are resampled to it (default: {defaults.sr})")
-    parser.add_argument("--n-mels", type=_positive_int, default=defaults.n_mels, metavar="N",
+    parser.add_argument("--n-mels", type=positive_int, default=defaults.n_mels, metavar="N",
                         help=f"mel bands, one mean column each (default: {defaults.n_mels})")
     parser.add_argument("--no-cache", action="store_true",
                         help="compute every clip, neither reading nor writing the feature cache")
     return parser
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
@@ -115,26 +115,27 @@ def run_command(name: str, build: Callable[[], argparse.ArgumentParser],
         args = build().parse_args(argv)
     except SystemExit as stop:  # --help (0) or an argument error, already printed (2)
         return int(stop.code or 0)
+    args.command = f"servis {name}"
     try:
         return run(args)
-    except _UsageError as error:
-        _say(f"servis {name}: error: {error}")
+    except UsageError as error:
+        say(f"servis {name}: error: {error}")
         return EXIT_USAGE
 
 
-class _UsageError(Exception):
+class UsageError(Exception):
     """Something about the arguments that makes the analysis impossible; the message says what."""
 
 
 def _analyse(args: argparse.Namespace) -> int:
     params, pitch = _settings(args)
     outputs = _Outputs.for_csv(args.out)
-    interrupted = _CtrlC()
+    interrupted = CtrlC(args.command)
     started = time.monotonic()
     try:
         with interrupted:
-            records = _records(args.path, interrupted.seen)
-            result = _run(records, params, pitch, args, interrupted.seen)
+            records = scan_records(args.path, interrupted.seen, args.command)
+            result = analyse_records(records, params, pitch, args, interrupted.seen)
     except KeyboardInterrupt:  # Ctrl+C during the scan, or a second one
         return _interrupted(None, not args.no_cache)
     if result.cancelled:
@@ -144,11 +145,11 @@ def _analyse(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if result.failures else EXIT_OK
 
 
-def _run(records: tuple[ClipRecord, ...], params: FeatureParams, pitch: PitchParams, args: argparse.Namespace,
-         cancelled: Callable[[], bool]) -> CorpusResult:
-    """``analyse_clips`` with the user's cache and a progress line on the terminal."""
+def analyse_records(records: tuple[ClipRecord, ...], params: FeatureParams, pitch: PitchParams,
+                    args: argparse.Namespace, cancelled: Callable[[], bool]) -> CorpusResult:
+    """``analyse_clips`` with the user's cache and a progress line on the terminal (``args.command`` speaks)."""
     set_fft_backend("scipy")  # 4-5x numpy's in float32; the workers take the same back-end
-    cache = None if args.no_cache else _open_cache()
+    cache = None if args.no_cache else _open_cache(args.command)
     progress = _Progress(sys.stderr, len(records))
     try:
         return analyse_clips(records, params, pitch, args.jobs, cache, progress, cancelled)
@@ -165,33 +166,33 @@ def _settings(args: argparse.Namespace) -> tuple[FeatureParams, PitchParams]:
         pitch = DEFAULT_PITCH.with_changes(floor_hz=args.pitch_floor, ceiling_hz=args.pitch_ceiling,
                                            method=args.pitch_method)
     except ValueError as error:
-        raise _UsageError(str(error)) from error
+        raise UsageError(str(error)) from error
     return params, pitch
 
 
-def _records(path: Path, cancelled: Callable[[], bool]) -> tuple[ClipRecord, ...]:
-    """The clips to analyse: a scanned dataset folder, or the one file."""
+def scan_records(path: Path, cancelled: Callable[[], bool], command: str) -> tuple[ClipRecord, ...]:
+    """The clips to analyse: a scanned dataset folder, or the one file; ``command`` names the scan's warnings."""
     if not path.exists():
-        raise _UsageError(f"{path} does not exist")
+        raise UsageError(f"{path} does not exist")
     if not path.is_dir():
         return (ClipRecord(path.resolve(), "", ""),)
     scan = scan_dataset(path, cancelled=cancelled)
     if scan.cancelled:
         raise KeyboardInterrupt
     for warning in scan.warnings:
-        _say(f"servis analyse: {warning}")
+        say(f"{command}: {warning}")
     if not scan.records:
-        raise _UsageError(f"nothing to analyse: no audio files found in {path}")
-    _say(f"{scan.corpus}: {len(scan.records)} clips in {path}")
+        raise UsageError(f"nothing to analyse: no audio files found in {path}")
+    say(f"{scan.corpus}: {len(scan.records)} clips in {path}")
     return scan.records
 
 
-def _open_cache() -> CorpusCache | None:
+def _open_cache(command: str) -> CorpusCache | None:
     """The user's feature cache, or None (with a warning) when it cannot be opened."""
     try:
         return CorpusCache()
     except (sqlite3.Error, OSError) as error:
-        _say(f"servis analyse: the feature cache cannot be used ({error}); every clip is computed")
+        say(f"{command}: the feature cache cannot be used ({error}); every clip is computed")
         return None
 
 
@@ -204,11 +205,11 @@ class _Outputs:
     @classmethod
     def for_csv(cls, out: Path) -> _Outputs:
         if out.suffix.lower() == ".json":
-            raise _UsageError(f"--out {out}: the sidecar is the .json file; name the CSV .csv")
+            raise UsageError(f"--out {out}: the sidecar is the .json file; name the CSV .csv")
         if not out.parent.is_dir():
-            raise _UsageError(f"--out {out}: the folder {out.parent} does not exist")
+            raise UsageError(f"--out {out}: the folder {out.parent} does not exist")
         if out.is_dir():
-            raise _UsageError(f"--out {out} is a folder; name the CSV file to write")
+            raise UsageError(f"--out {out} is a folder; name the CSV file to write")
         return cls(out, out.with_suffix(".json"), out.with_suffix(".failures.csv"))
 
     def write(self, result: CorpusResult, params: FeatureParams, settings: dict) -> None:
@@ -221,20 +222,24 @@ class _Outputs:
             else:
                 self.failures.unlink(missing_ok=True)
         except (ServisError, OSError) as error:
-            raise _UsageError(str(error)) from error
+            raise UsageError(str(error)) from error
 
 
-class _CtrlC:
-    """Turns the first Ctrl+C into a polite stop (``seen()`` turns true); a second one interrupts."""
+class CtrlC:
+    """Turns the first Ctrl+C into a polite stop (``seen()`` turns true); a second one interrupts.
 
-    def __init__(self) -> None:
+    ``command`` (``"servis analyse"``) names the stop it announces.
+    """
+
+    def __init__(self, command: str) -> None:
+        self.command = command
         self._seen = False
         self._previous = None
 
     def seen(self) -> bool:
         return self._seen
 
-    def __enter__(self) -> _CtrlC:
+    def __enter__(self) -> CtrlC:
         self._previous = signal.signal(signal.SIGINT, self._on_signal)
         return self
 
@@ -244,7 +249,7 @@ class _CtrlC:
     def _on_signal(self, _signum, _frame) -> None:
         self._seen = True
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        _say("\nservis analyse: stopping (Ctrl+C again to stop at once)...")
+        say(f"\n{self.command}: stopping (Ctrl+C again to stop at once)...")
 
 
 class _Progress:
@@ -304,22 +309,22 @@ def _clock(seconds: float) -> str:
 def _report(result: CorpusResult, outputs: _Outputs, seconds: float) -> None:
     """The failures, one per line, then a summary line."""
     for path, reason in result.failures:
-        _say(f"  could not analyse {path}: {reason}")
+        say(f"  could not analyse {path}: {reason}")
     total = len(result.records) + len(result.failures)
     line = (f"servis analyse: {len(result.records)} of {total} clips analysed in {seconds:.1f} s "
             f"({result.cached} from the cache); wrote {outputs.csv} and {outputs.sidecar}")
     if result.failures:
         line += f"; {len(result.failures)} could not be analysed, listed in {outputs.failures}"
-    _say(line)
+    say(line)
 
 
 def _interrupted(result: CorpusResult | None, cached: bool) -> int:
     """Say what an interrupted run kept; ``result`` is None after a second Ctrl+C."""
     reached = "" if result is None else f" after {len(result.records) + len(result.failures)} clips"
     kept = "are kept in the cache: run the same command to continue" if cached else "were not kept (--no-cache)"
-    _say(f"servis analyse: interrupted{reached}; nothing written. The clips analysed {kept}.")
+    say(f"servis analyse: interrupted{reached}; nothing written. The clips analysed {kept}.")
     return EXIT_INTERRUPTED
 
 
-def _say(text: str) -> None:
+def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)

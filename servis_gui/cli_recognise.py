@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from servis_gui.cli import (
-    EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, _CtrlC, _positive_int, _records, _run, _say,
-    _UsageError, run_command,
+    EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, CtrlC, UsageError, analyse_records, positive_int,
+    run_command, say, scan_records,
 )
 from servis_gui.core.clip import load_clip
 from servis_gui.core.corpus_run import CorpusResult, feature_names
@@ -114,9 +114,9 @@ def build_evaluate_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, metavar="CSV", help="also write the evaluation as CSV (layout below)")
     parser.add_argument("--save-model", type=Path, metavar="FILE",
                         help="train on every clip and write the model (JSON) for servis predict")
-    parser.add_argument("--jobs", type=_positive_int, default=2, metavar="N",
+    parser.add_argument("--jobs", type=positive_int, default=2, metavar="N",
                         help="worker processes of the analysis (default: 2; 1 computes in this process)")
-    parser.set_defaults(no_cache=False)  # cli._run reads it: the cache is always used here
+    parser.set_defaults(no_cache=False)  # cli.analyse_records reads it: the cache is always used here
     return parser
 
 
@@ -143,20 +143,20 @@ def _evaluate(args: argparse.Namespace) -> int:
     for option, path in (("--out", args.out), ("--save-model", args.save_model)):
         _check_writable(option, path)
     if args.save_model is not None and args.normalise:
-        raise _UsageError("--save-model cannot be used with --normalise: a model predicts one file at a time, "
+        raise UsageError("--save-model cannot be used with --normalise: a model predicts one file at a time, "
                           "without the other clips of its speaker to normalise by")
     if args.path.is_file():
-        raise _UsageError(f"{args.path} is a file; servis evaluate needs a dataset folder")
+        raise UsageError(f"{args.path} is a file; servis evaluate needs a dataset folder")
     params, pitch = FeatureParams(), DEFAULT_PITCH
-    interrupted = _CtrlC()
+    interrupted = CtrlC(args.command)
     try:
         with interrupted:
-            records = _records(args.path, interrupted.seen)
-            result = _run(records, params, pitch, args, interrupted.seen)
+            records = scan_records(args.path, interrupted.seen, args.command)
+            result = analyse_records(records, params, pitch, args, interrupted.seen)
             if result.cancelled:
                 return _stopped(len(result.records) + len(result.failures))
             for path, reason in result.failures:
-                _say(f"  could not analyse {path}: {reason}")
+                say(f"  could not analyse {path}: {reason}")
             table = _Table.of(result, args)
             evaluation = evaluate(table.x, table.labels, table.speakers, args.classifier, table.folds,
                                   cancelled=interrupted.seen)
@@ -165,7 +165,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:  # a second Ctrl+C
         return _stopped(None)
     except ServisError as error:  # too few speakers or emotions, a feature set these features lack
-        raise _UsageError(str(error)) from error
+        raise UsageError(str(error)) from error
     print(_report(evaluation, table, args), flush=True)
     _write_outputs(evaluation, table, args, result)
     return EXIT_SOME_FAILED if result.failures else EXIT_OK
@@ -182,15 +182,15 @@ class _Table:
 
     @classmethod
     def of(cls, result: CorpusResult, args: argparse.Namespace) -> _Table:
-        """Labelled clips only; raises ``ServisError``/``_UsageError`` when they cannot be evaluated."""
+        """Labelled clips only; raises ``ServisError``/``UsageError`` when they cannot be evaluated."""
         keep = [i for i, r in enumerate(result.records) if r.emotion not in ("", UNKNOWN)]
         if len(keep) < len(result.records):
-            _say(f"servis evaluate: {len(result.records) - len(keep)} clip(s) without an agreed emotion left out")
+            say(f"servis evaluate: {len(result.records) - len(keep)} clip(s) without an agreed emotion left out")
         records = [result.records[i] for i in keep]
         if not records:
-            raise _UsageError(f"{args.path}: no clip has an emotion label")
+            raise UsageError(f"{args.path}: no clip has an emotion label")
         if any(not r.speaker for r in records):
-            raise _UsageError(f"{args.path}: the corpus does not name the speaker of every clip; a "
+            raise UsageError(f"{args.path}: the corpus does not name the speaker of every clip; a "
                               "speaker-independent evaluation needs them")
         names, x = select(result.names, result.values[keep], args.features)
         speakers = [r.speaker for r in records]
@@ -211,10 +211,10 @@ def _folds(records: Sequence[ClipRecord]) -> tuple[object, str]:
         ids = [r.extra_value(key) for r in records]
         if all(ids) and len(set(ids)) >= 2:
             if len({(r.speaker, f) for r, f in zip(records, ids)}) != len({r.speaker for r in records}):
-                _say(f"servis evaluate: this corpus's folds ({key}) share speakers; using leave-one-speaker-out")
+                say(f"servis evaluate: this corpus's folds ({key}) share speakers; using leave-one-speaker-out")
                 return "loso", "leave-one-speaker-out"
             return ids, f"the corpus's folds ({key})"
-    _say("servis evaluate: this corpus has no folds of its own; using leave-one-speaker-out")
+    say("servis evaluate: this corpus has no folds of its own; using leave-one-speaker-out")
     return "loso", "leave-one-speaker-out"
 
 
@@ -246,7 +246,7 @@ def _write_outputs(evaluation: Evaluation, table: _Table, args: argparse.Namespa
         if args.out is not None:
             with args.out.open("w", newline="", encoding="utf-8") as file:
                 csv.writer(file).writerows(evaluation_rows(evaluation))
-            _say(f"servis evaluate: wrote {args.out}")
+            say(f"servis evaluate: wrote {args.out}")
         if args.save_model is not None:
             description = f"{table.describe()} ({args.path.resolve()})"
             if result.failures:
@@ -254,9 +254,9 @@ def _write_outputs(evaluation: Evaluation, table: _Table, args: argparse.Namespa
             model = train(table.x, table.labels, table.names, args.features, args.classifier, description,
                           evaluation.uar)
             save_model(model, args.save_model)
-            _say(f"servis evaluate: trained on all {len(table.labels)} clips; wrote {args.save_model}")
+            say(f"servis evaluate: trained on all {len(table.labels)} clips; wrote {args.save_model}")
     except (ServisError, OSError) as error:
-        raise _UsageError(str(error)) from error
+        raise UsageError(str(error)) from error
 
 
 def _check_writable(option: str, path: Path | None) -> None:
@@ -264,15 +264,15 @@ def _check_writable(option: str, path: Path | None) -> None:
     if path is None:
         return
     if not path.parent.is_dir():
-        raise _UsageError(f"{option} {path}: the folder {path.parent} does not exist")
+        raise UsageError(f"{option} {path}: the folder {path.parent} does not exist")
     if path.is_dir():
-        raise _UsageError(f"{option} {path} is a folder; name the file to write")
+        raise UsageError(f"{option} {path} is a folder; name the file to write")
 
 
 def _stopped(reached: int | None) -> int:
     """Say what an interrupted evaluation kept; ``reached`` is the clips analysed, None if past that."""
     where = "" if reached is None else f" after {reached} clips"
-    _say(f"servis evaluate: interrupted{where}; nothing written. The clips analysed are kept in the cache: "
+    say(f"servis evaluate: interrupted{where}; nothing written. The clips analysed are kept in the cache: "
          "run the same command to continue.")
     return EXIT_INTERRUPTED
 
@@ -286,16 +286,16 @@ def _predict(args: argparse.Namespace) -> int:
         params = _params_for(model)
         _check_model(model, params)
     except ModelFileError as error:
-        raise _UsageError(_plain(error)) from error
+        raise UsageError(_plain(error)) from error
     set_fft_backend("scipy")  # as servis analyse computes the training clips
     if model.classifier == "svm":
-        _say("servis predict: an svm model: the numbers rank the emotions, they are not calibrated probabilities")
+        say("servis predict: an svm model: the numbers rank the emotions, they are not calibrated probabilities")
     failed = 0
     for path in args.files:
         try:
             features = clip_functionals(load_clip(path, sr=params.sr), params, DEFAULT_PITCH)
         except ServisError as error:
-            _say(f"servis predict: could not analyse {path}: {error}")
+            say(f"servis predict: could not analyse {path}: {error}")
             failed += 1
             continue
         _, x = select(tuple(features), np.array(list(features.values())), model.feature_set)

@@ -146,3 +146,15 @@ def test_corpus_folds_fall_back_to_speakers_and_no_qt_is_loaded(corpus, evaluate
     assert done.stdout.splitlines()[-1].split() == ["0", "0", "[]"], done.stderr
     assert "this corpus has no folds of its own; using leave-one-speaker-out" in done.stderr
     assert "leave-one-speaker-out (4 folds)" in done.stdout
+
+
+def test_scan_warnings_are_said_by_servis_evaluate(corpus, env, tmp_path):
+    import shutil
+
+    copy = tmp_path / "ravdess"
+    shutil.copytree(corpus, copy)
+    shutil.copy(next(copy.glob("Actor_01/*.wav")), copy / "Actor_01" / "notes.wav")
+    done = _servis("evaluate", copy, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    warning = next(line for line in done.stderr.splitlines() if "not named like RAVDESS" in line)
+    assert warning.startswith("servis evaluate: ") and "servis analyse" not in done.stderr
