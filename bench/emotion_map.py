@@ -82,7 +82,8 @@ def main() -> None:
     from servis_gui.core.prosody import DEFAULT_PITCH
     from servis_gui.core.stats import emotion_order
     from servis_gui.settings import Settings
-    from servis_gui.ui.emotion_map import EmotionMap, compute_map
+    from servis_gui.core.map_data import compute_map
+    from servis_gui.ui.emotion_map import EmotionMap
 
     app = QApplication.instance() or QApplication([])
     corpus = synthetic_corpus(n)

@@ -17,7 +17,6 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QLabel, QMenu, QProgressBar, QPushButton, QSplitter, QTabWidget,
@@ -36,14 +35,12 @@ from servis_gui.recogniser_jobs import (
 from servis_gui.session import Session
 from servis_gui.settings import Settings
 from servis_gui.ui import recogniser_tables as text
-from servis_gui.ui.confusion_plot import ConfusionPlot
 from servis_gui.ui.corpus_export import plot_png, plot_svg
+from servis_gui.ui.evaluation_panel import EvaluationPanel
 from servis_gui.ui.corpus_tables import fill, read_only_table
 from servis_gui.ui.layouts import row
 from servis_gui.ui.prediction_panel import MICROPHONE, PredictionPanel
 
-MAX_COMPARED = 12
-"""At most this many clips go to the comparison grid."""
 UAR_POINT_SIZE_FACTOR = 1.6
 MODEL_FILTER = "SERVIS model (*.json)"
 
@@ -73,7 +70,6 @@ class RecogniserView(QWidget):
         self.digest = ""
         self.trained: Trained | None = None
         self.model: Model | None = None
-        self.cell_rows: list[int] = []
         self.evaluations: dict[tuple, Trained] = {}
         self.compared: dict[tuple, tuple[Design, Evaluation]] = {}
         self.worker = RecogniserWorker(self)
@@ -175,9 +171,9 @@ class RecogniserView(QWidget):
         """The confusion matrix as PNG or SVG (by the suffix of ``path``)."""
         if Path(path).suffix.lower() == ".svg":
             title = f"SERVIS confusion matrix: {self.trained.design.description}" if self.trained else "SERVIS"
-            self._guarded(lambda: plot_svg(self.matrix, path, title), f"Saved {path}")
+            self._guarded(lambda: plot_svg(self.results.matrix, path, title), f"Saved {path}")
         else:
-            self._guarded(lambda: plot_png(self.matrix, path), f"Saved {path}")
+            self._guarded(lambda: plot_png(self.results.matrix, path), f"Saved {path}")
 
     def export_csv(self, path: str) -> None:
         """The evaluation as CSV: per-class recall, the matrix's rows, a summary row."""
@@ -218,30 +214,18 @@ class RecogniserView(QWidget):
         font.setPointSizeF(font.pointSizeF() * UAR_POINT_SIZE_FACTOR)
         self.uar.setFont(font)
         self.uar.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.recall = read_only_table(text.RECALL_COLUMNS)
-        self.cell_title = QLabel("Click a cell of the matrix to list its clips.", wordWrap=True)
-        self.clips = read_only_table(text.CLIP_COLUMNS)
-        self.compare_clips = QPushButton("Compare these")
-        self.compare_clips.setEnabled(False)
-        self.matrix = ConfusionPlot()
-        self.matrix.setMinimumSize(200, 200)
+        self.results = EvaluationPanel()
         self.feature_sets = read_only_table(text.COMPARE_COLUMNS)
         self.takes_table = read_only_table(text.TAKE_COLUMNS)
         self.takes_note = QLabel("Evaluate with your takes analysed in the Corpus tab to see them here.",
                                  wordWrap=True)
         self.prediction = PredictionPanel()
-        left = _column(self.recall, self.cell_title, (self.clips, 1), self.compare_clips)
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(left)
-        top.addWidget(self.matrix)
-        top.setStretchFactor(0, 2)
-        top.setStretchFactor(1, 3)
         self.tabs = QTabWidget()  # the bars in front: the open clip's (and the microphone's) emotion
         self.tabs.addTab(self.prediction, "Prediction")
         self.tabs.addTab(self.feature_sets, "Feature sets")
         self.tabs.addTab(_column((self.takes_table, 1), self.takes_note), "Acted vs natural")
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top)
+        splitter.addWidget(self.results)
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -290,9 +274,8 @@ class RecogniserView(QWidget):
             lambda: store("rec_feature_set", self.feature_set.currentData()))
         self.classifier.currentIndexChanged.connect(lambda: store("rec_classifier", self.classifier.currentData()))
         self.normalise.toggled.connect(lambda on: store("rec_normalise", "true" if on else "false"))
-        self.matrix.cell_clicked.connect(self._list_cell)
-        self.clips.cellDoubleClicked.connect(lambda r, _c: self.session.open_and_play(self._cell_paths()[r]))
-        self.compare_clips.clicked.connect(lambda: self.compare_requested.emit(self._cell_paths()[:MAX_COMPARED]))
+        self.results.play_requested.connect(self.session.open_and_play)
+        self.results.compare_requested.connect(self.compare_requested)
 
     # -- results --------------------------------------------------------------------------------
 
@@ -315,30 +298,12 @@ class RecogniserView(QWidget):
         self.trained, self.model = trained, trained.model
         evaluation = trained.evaluation
         self.uar.setText(text.uar_text(evaluation, len(set(trained.design.speakers))))
-        fill(self.recall, text.recall_rows(evaluation))
-        self.matrix.show_matrix(evaluation.classes, evaluation.confusion)
-        self._list_cell(None)
+        self.results.show_trained(trained)
         self.prediction.show_model(trained.model)
         self._show_state(f"{text.CLASSIFIER_NAMES[evaluation.classifier]} on “{trained.design.feature_set}” "
                          f"({len(trained.design.names)} features), {evaluation.folds} folds; the 95 % interval "
                          f"resamples {evaluation.ci_unit}.")
         self._show_takes()
-
-    def _list_cell(self, true: int | None, predicted: int = 0) -> None:
-        if self.trained is None or true is None:
-            self.cell_rows = []
-            fill(self.clips, [])
-            self.cell_title.setText("Click a cell of the matrix to list its clips.")
-        else:
-            design_, evaluation = self.trained.design, self.trained.evaluation
-            self.cell_rows = text.cell_clips(design_, evaluation, true, predicted)
-            fill(self.clips, text.clip_rows(design_, evaluation, self.cell_rows))
-            self.cell_title.setText(f"True {evaluation.classes[true]}, predicted {evaluation.classes[predicted]}: "
-                                    f"{plural(len(self.cell_rows), 'clip')} (double-click to play)")
-        self.compare_clips.setEnabled(bool(self.cell_rows))
-
-    def _cell_paths(self) -> list[str]:
-        return [self.trained.design.paths[i] for i in self.cell_rows] if self.trained else []
 
     def _on_set_compared(self, design_: Design, evaluation: Evaluation) -> None:
         self.compared[design_.key] = (design_, evaluation)
@@ -375,9 +340,7 @@ class RecogniserView(QWidget):
 
     def _clear_results(self) -> None:
         self.uar.setText("")
-        fill(self.recall, [])
-        self._list_cell(None)
-        self.matrix.show_matrix((), np.zeros((0, 0), dtype=np.int64))
+        self.results.show_trained(None)
         self._fill_comparison()
         fill(self.takes_table, [])
 

@@ -20,7 +20,8 @@ from servis_gui.core.projection import project
 from servis_gui.core.prosody import DEFAULT_PITCH
 from servis_gui.core.recogniser import select
 from servis_gui.core.stats import emotion_order
-from servis_gui.ui.emotion_map import EmotionMap, file_features
+from servis_gui.core.map_data import file_features
+from servis_gui.ui.emotion_map import EmotionMap
 from servis_gui.ui.emotion_map_plot import DOT_ALPHA
 
 NAMES = tuple(spec.name for spec in feature_specs(128))

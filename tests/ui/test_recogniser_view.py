@@ -84,18 +84,18 @@ def test_evaluate_shows_the_cores_uar_ci_recall_and_matrix(view, qtbot):
     low, high = expected.ci
     assert view.uar.text() == (f"UAR {expected.uar:.2f} [{low:.2f}, {high:.2f}] · chance {expected.chance:.2f} · "
                                f"leave-one-speaker-out, {len(SPEAKERS)} speakers")
-    assert [view.recall.item(r, 0).text() for r in range(view.recall.rowCount())] == list(EMOTIONS)
-    assert [float(view.recall.item(r, 2).text()) for r in range(len(EMOTIONS))] == \
+    assert [view.results.recall.item(r, 0).text() for r in range(view.results.recall.rowCount())] == list(EMOTIONS)
+    assert [float(view.results.recall.item(r, 2).text()) for r in range(len(EMOTIONS))] == \
         pytest.approx(expected.recall, abs=0.005)
-    np.testing.assert_array_equal(view.matrix.counts, expected.confusion)
+    np.testing.assert_array_equal(view.results.matrix.counts, expected.confusion)
     np.testing.assert_array_equal(trained.evaluation.confusion, expected.confusion)
-    assert [int(t.textItem.toPlainText()) for t in view.matrix.texts] == list(expected.confusion.ravel())
-    np.testing.assert_allclose(view.matrix.image.image, row_normalised(expected.confusion))
-    assert tuple(view.matrix.image.levels) == (0.0, 1.0)
+    assert [int(t.textItem.toPlainText()) for t in view.results.matrix.texts] == list(expected.confusion.ravel())
+    np.testing.assert_allclose(view.results.matrix.image.image, row_normalised(expected.confusion))
+    assert tuple(view.results.matrix.image.levels) == (0.0, 1.0)
 
 
 def click_cell(view, qtbot, true: int, predicted: int) -> None:
-    matrix = view.matrix
+    matrix = view.results.matrix
     scene = matrix.getPlotItem().getViewBox().mapViewToScene(QPointF(predicted + 0.5, true + 0.5))
     qtbot.mouseClick(matrix.viewport(), Qt.MouseButton.LeftButton, pos=matrix.mapFromScene(scene))
     qtbot.wait(20)
@@ -109,13 +109,13 @@ def test_clicking_a_cell_lists_exactly_its_clips_and_they_play_and_compare(view,
         click_cell(view, qtbot, true, predicted)
         hit = (evaluation.labels == EMOTIONS[true]) & (evaluation.predictions == EMOTIONS[predicted])
         expected = sorted(Path(paths[i]).name for i in np.flatnonzero(hit))
-        listed = sorted(view.clips.item(r, 0).text() for r in range(view.clips.rowCount()))
+        listed = sorted(view.results.clips.item(r, 0).text() for r in range(view.results.clips.rowCount()))
         assert listed == expected and len(listed) == evaluation.confusion[true, predicted]
     click_cell(view, qtbot, 2, 2)
-    view.clips.cellDoubleClicked.emit(0, 0)
-    assert Path(view.session.played[-1]).name == view.clips.item(0, 0).text()
+    view.results.clips.cellDoubleClicked.emit(0, 0)
+    assert Path(view.session.played[-1]).name == view.results.clips.item(0, 0).text()
     with qtbot.waitSignal(view.compare_requested) as sent:
-        view.compare_clips.click()
+        view.results.compare_clips.click()
     assert 0 < len(sent.args[0]) <= 12
     assert all(Path(p).name.split("_")[1] == "sad" for p in sent.args[0])
 
@@ -180,7 +180,7 @@ def test_acted_vs_natural_lists_each_take(view, qtbot):
 
 def test_the_matrix_and_its_labels_are_visible_and_do_not_overlap(view, qtbot):
     evaluated(view, qtbot)
-    matrix = view.matrix
+    matrix = view.results.matrix
     shown = matrix.viewport().visibleRegion().boundingRect()
     box = matrix.mapFromScene(matrix.getPlotItem().getViewBox().sceneBoundingRect()).boundingRect()
     assert box.width() > 150 and box.height() > 100

@@ -68,12 +68,12 @@ def evaluate(t: Tester, tabs):
     yield t.sleep(300)
     t.shot("recogniser")
     check_window_fits(t)
-    matrix = plot_area(view.matrix)
+    matrix = plot_area(view.results.matrix)
     uar = global_visible(view.uar)
     t.check("evaluate_shows_uar_and_matrix", done and matrix["h"] >= MIN_PLOT_PX and uar.height() > 10,
             {"uar": view.uar.text(), "matrix": matrix, "uar_label": rect_dict(uar)},
             "Evaluate shows the UAR line and the confusion matrix on screen")
-    check_no_overlaps(t, [view.matrix], "matrix_labels_do_not_overlap")
+    check_no_overlaps(t, [view.results.matrix], "matrix_labels_do_not_overlap")
 
 
 def voice_file() -> Path:
