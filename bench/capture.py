@@ -20,7 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -56,6 +57,21 @@ def speech_loop(folder: Path, seconds: float) -> Path:
     path = folder / "speech.wav"
     sf.write(path, np.resize(speech, int((seconds + 5) * 16000)), 16000)
     return path
+
+
+@contextmanager
+def speaking(folder: Path, seconds: float) -> Iterator[None]:
+    """The demo speech played into the virtual microphone (started in ``folder`` if none is configured)
+    for ``seconds`` + 3 s, stopped on exit."""
+    start_virtual_mic(folder / "pulse")
+    player = subprocess.Popen(["paplay", "-d", os.environ.get("SERVIS_VMIC_SINK", "vmic_sink"),
+                               str(speech_loop(folder, seconds + 3))])
+    try:
+        yield
+    finally:
+        player.kill()
+        if (folder / "pulse").exists():
+            virtual_mic("stop", folder / "pulse")
 
 
 def cpu_seconds() -> float:
@@ -200,19 +216,10 @@ def main(seconds: float = 60.0) -> None:
         os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[:2]))
     app = QApplication([])
     app.setApplicationName("SERVIS capture bench")
-    with tempfile.TemporaryDirectory(prefix="servis-bench-capture-") as tmp:
-        folder = Path(tmp)
-        start_virtual_mic(folder / "pulse")
-        player = subprocess.Popen(["paplay", "-d", os.environ.get("SERVIS_VMIC_SINK", "vmic_sink"),
-                                   str(speech_loop(folder, 3 * seconds + 3))])
-        try:
-            plain = with_live_view(seconds, folder / "plain", f0=False)
-            live = with_live_view(seconds, folder / "f0", f0=True)
-            bare = baseline(seconds, live["sr"])
-        finally:
-            player.kill()
-            if (folder / "pulse").exists():
-                virtual_mic("stop", folder / "pulse")
+    with tempfile.TemporaryDirectory(prefix="servis-bench-capture-") as tmp, speaking(Path(tmp), 3 * seconds):
+        plain = with_live_view(seconds, Path(tmp) / "plain", f0=False)
+        live = with_live_view(seconds, Path(tmp) / "f0", f0=True)
+        bare = baseline(seconds, live["sr"])
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"{seconds:g} s of speech from the virtual microphone at {live['sr']} Hz per run, {cores} cores")
     print(f"  baseline (bare InputStream callback): {bare['overflows']} overflows, "

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from capture import REPO, report_panel, speech_loop, start_virtual_mic, virtual_mic, with_live_view  # noqa: E402
+from capture import REPO, report_panel, speaking, with_live_view  # noqa: E402
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings  # noqa: E402
@@ -152,19 +151,13 @@ def main(seconds: float = 60.0) -> None:
 
     pg.setConfigOptions(imageAxisOrder="row-major")
     with tempfile.TemporaryDirectory(prefix="servis-bench-live-") as tmp:
-        folder = Path(tmp)
-        views = LiveViews(folder)
-        start_virtual_mic(folder / "pulse")
-        player = subprocess.Popen(["paplay", "-d", os.environ.get("SERVIS_VMIC_SINK", "vmic_sink"),
-                                   str(speech_loop(folder, 2 * seconds + 3))])
+        views = LiveViews(Path(tmp))
         try:
-            alone = with_live_view(seconds, folder / "alone", f0=True)
-            live = with_live_view(seconds, folder / "live", f0=True, attach=views.attach)
+            with speaking(Path(tmp), 2 * seconds):
+                alone = with_live_view(seconds, Path(tmp) / "alone", f0=True)
+                live = with_live_view(seconds, Path(tmp) / "live", f0=True, attach=views.attach)
         finally:
-            player.kill()
             views.shutdown()
-            if (folder / "pulse").exists():
-                virtual_mic("stop", folder / "pulse")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"{seconds:g} s of speech from the virtual microphone at {live['sr']} Hz per run, {cores} cores; "
           f"map of {CLIPS} clips, model of {len(views.recogniser.model.feature_names)} features")
