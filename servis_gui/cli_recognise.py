@@ -30,18 +30,14 @@ from servis_gui.core.emotions import UNKNOWN
 from servis_gui.core.errors import ServisError
 from servis_gui.core.features import set_fft_backend
 from servis_gui.core.functionals import clip_functionals
-from servis_gui.core.model_file import CLASSIFIERS, Model, ModelFileError, load_model, save_model
+from servis_gui.core.model_file import CLASSIFIERS, LOSO_TEXT, Model, ModelFileError, load_model, save_model
 from servis_gui.core.params import FeatureParams
 from servis_gui.core.prosody import DEFAULT_PITCH
 from servis_gui.core.recogniser import (
-    FEATURE_SETS, Evaluation, evaluate, evaluation_rows, select, speaker_normalise, train,
+    FEATURE_SETS, Evaluation, corpus_folds, evaluate, evaluation_rows, select, speaker_normalise, train,
 )
 
 DEFAULT_FEATURES = "all"
-
-FOLD_KEYS = ("fold", "session", "split")
-"""``ClipRecord.extra`` keys that hold a corpus's own folds, tried in this order (IEMOCAP: session,
-MSP-Podcast: split)."""
 
 EVALUATE_EPILOG = f"""folds:
   loso    leave one speaker out: every speaker is held out once (the default)
@@ -196,7 +192,7 @@ class _Table:
         speakers = [r.speaker for r in records]
         if args.normalise:
             x = speaker_normalise(x, speakers)
-        folds, text = _folds(records) if args.folds == "corpus" else ("loso", "leave-one-speaker-out")
+        folds, text = _folds(records) if args.folds == "corpus" else ("loso", LOSO_TEXT)
         return cls(names, x, records, folds, text, corpus_name(records))
 
     def describe(self) -> str:
@@ -207,15 +203,11 @@ class _Table:
 
 def _folds(records: Sequence[ClipRecord]) -> tuple[object, str]:
     """The corpus's own folds (each clip's fold id) and their name, or leave-one-speaker-out with a note."""
-    for key in FOLD_KEYS:
-        ids = [r.extra_value(key) for r in records]
-        if all(ids) and len(set(ids)) >= 2:
-            if len({(r.speaker, f) for r, f in zip(records, ids)}) != len({r.speaker for r in records}):
-                say(f"servis evaluate: this corpus's folds ({key}) share speakers; using leave-one-speaker-out")
-                return "loso", "leave-one-speaker-out"
-            return ids, f"the corpus's folds ({key})"
-    say("servis evaluate: this corpus has no folds of its own; using leave-one-speaker-out")
-    return "loso", "leave-one-speaker-out"
+    folds, text = corpus_folds(records)
+    if folds is None:
+        say(f"servis evaluate: {text}; using {LOSO_TEXT}")
+        return "loso", LOSO_TEXT
+    return folds, text
 
 
 def _report(evaluation: Evaluation, table: _Table, args: argparse.Namespace) -> str:
@@ -252,7 +244,7 @@ def _write_outputs(evaluation: Evaluation, table: _Table, args: argparse.Namespa
             if result.failures:
                 description += f"; {len(result.failures)} clips could not be analysed"
             model = train(table.x, table.labels, table.names, args.features, args.classifier, description,
-                          evaluation.uar)
+                          evaluation.uar, table.folds_text)
             save_model(model, args.save_model)
             say(f"servis evaluate: trained on all {len(table.labels)} clips; wrote {args.save_model}")
     except (ServisError, OSError) as error:

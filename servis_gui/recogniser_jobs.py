@@ -19,10 +19,11 @@ from servis_gui.core.clip import load_clip
 from servis_gui.core.corpus_run import CorpusResult
 from servis_gui.core.datasets.detect import corpus_name
 from servis_gui.core.functionals import clip_functionals
-from servis_gui.core.model_file import Model
+from servis_gui.core.errors import ServisError
+from servis_gui.core.model_file import LOSO_TEXT, Model
 from servis_gui.core.params import FeatureParams
 from servis_gui.core.prosody import PitchParams
-from servis_gui.core.recogniser import Evaluation, evaluate, select, speaker_normalise, train
+from servis_gui.core.recogniser import Evaluation, corpus_folds, evaluate, select, speaker_normalise, train
 from servis_gui.jobs import FAILED, RESULT, JobContext, Lane
 
 EVALUATE, COMPARE, FEATURES = "evaluate", "compare", "features"
@@ -42,7 +43,7 @@ class Design:
     Attributes
     ----------
     key : tuple
-        ``(corpus digest, feature set, classifier, normalise)``: the cache key of its evaluation.
+        ``(corpus digest, feature set, classifier, normalise, folds choice)``: the cache key of its evaluation.
     feature_set, classifier : str
     normalise : bool
         The columns are z-scored within each speaker.
@@ -55,6 +56,10 @@ class Design:
         The clips' files, the rows of ``x``.
     description : str
         The training corpus in words, for the model file and the prediction's caption.
+    folds : "loso" or tuple of str
+        Leave one speaker out, or each clip's fold id (the corpus's own folds).
+    folds_text : str
+        The folds in words: ``"leave-one-speaker-out"``, ``"the corpus's folds (session)"``.
     """
 
     key: tuple
@@ -67,6 +72,13 @@ class Design:
     speakers: tuple[str, ...]
     paths: tuple[str, ...]
     description: str
+    folds: str | tuple[str, ...] = "loso"
+    folds_text: str = LOSO_TEXT
+
+    @property
+    def n_folds(self) -> int:
+        """How many folds the evaluation runs (the progress bar's length)."""
+        return len(set(self.speakers if self.folds == "loso" else self.folds))
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,7 @@ def corpus_digest(corpus: CorpusResult) -> str:
 
 
 def design(corpus: CorpusResult, feature_set: str, classifier: str, normalise: bool,
-           digest: str | None = None) -> Design:
+           digest: str | None = None, folds: str = "loso") -> Design:
     """The labelled clips of ``corpus`` on the columns of ``feature_set``.
 
     Parameters
@@ -102,11 +114,13 @@ def design(corpus: CorpusResult, feature_set: str, classifier: str, normalise: b
         Z-score every column within each speaker.
     digest : str, optional
         :func:`corpus_digest` of ``corpus`` when the caller has it already.
+    folds : {"loso", "corpus"}
+        Leave one speaker out, or the corpus's own folds (``recogniser.corpus_folds``).
 
     Raises
     ------
     ServisError
-        The corpus has no column of the set.
+        The corpus has no column of the set, or no usable folds of its own when ``folds`` is "corpus".
     """
     keep = np.array([r.emotion not in UNLABELLED for r in corpus.records], dtype=bool)
     records = [r for r, k in zip(corpus.records, keep) if k]
@@ -118,9 +132,12 @@ def design(corpus: CorpusResult, feature_set: str, classifier: str, normalise: b
     description = f"{corpus_name(corpus.records)}, {len(records)} clips, {n_speakers} speakers"
     if normalise:
         description += f", {NORMALISED_NOTE}"
-    key = (digest or corpus_digest(corpus), feature_set, classifier, normalise)
+    fold_ids, folds_text = ("loso", LOSO_TEXT) if folds == "loso" else corpus_folds(records)
+    if fold_ids is None:
+        raise ServisError(f"Cannot use the corpus's folds: {folds_text}. Choose {LOSO_TEXT}.")
+    key = (digest or corpus_digest(corpus), feature_set, classifier, normalise, folds)
     return Design(key, feature_set, classifier, normalise, names, x, tuple(r.emotion for r in records),
-                  speakers, tuple(str(r.path) for r in records), description)
+                  speakers, tuple(str(r.path) for r in records), description, fold_ids, folds_text)
 
 
 def takes_features(takes: CorpusResult, model: Model, normalise: bool) -> np.ndarray:
@@ -156,15 +173,15 @@ class RecogniserWorker(QObject):
         self.lane.posted.connect(self._on_posted)
 
     def evaluate(self, design: Design) -> None:
-        """Evaluate leave-one-speaker-out, then train on every clip; the answer is ``trained``."""
+        """Evaluate on the design's folds, then train on every clip; the answer is ``trained``."""
         def work(context: JobContext) -> Trained | None:
-            evaluation = evaluate(design.x, design.labels, design.speakers, design.classifier,
+            evaluation = evaluate(design.x, design.labels, design.speakers, design.classifier, design.folds,
                                   progress=lambda done, total: context.post(PROGRESS, done, total),
                                   cancelled=context.cancelled)
             if evaluation is None:
                 return None
             model = train(design.x, design.labels, design.names, design.feature_set, design.classifier,
-                          design.description, evaluation.uar)
+                          design.description, evaluation.uar, design.folds_text)
             return Trained(design, evaluation, model)
 
         self.lane.submit(EVALUATE, work)
@@ -172,13 +189,13 @@ class RecogniserWorker(QObject):
     def compare(self, designs: Sequence[Design]) -> None:
         """Evaluate each design in turn on the same folds; each answers ``set_compared`` as it ends."""
         designs = tuple(designs)
-        folds = [len(set(d.speakers)) for d in designs]
+        folds = [d.n_folds for d in designs]
 
         def work(context: JobContext) -> bool:
             for i, d in enumerate(designs):
                 before = sum(folds[:i])
                 evaluation = evaluate(
-                    d.x, d.labels, d.speakers, d.classifier, cancelled=context.cancelled,
+                    d.x, d.labels, d.speakers, d.classifier, d.folds, cancelled=context.cancelled,
                     progress=lambda done, _total, b=before: context.post(PROGRESS, b + done, sum(folds)))
                 if evaluation is None:
                     return True

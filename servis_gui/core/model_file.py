@@ -27,6 +27,10 @@ FORMAT_VERSION = 1
 CLASSIFIERS = ("logreg", "svm")
 
 
+LOSO_TEXT = "leave-one-speaker-out"
+"""How a model's UAR was measured unless it says otherwise (files from before ``evaluated_on``)."""
+
+
 class ModelFileError(ServisError):
     """A model file cannot be used: unreadable, malformed, of another version, or of other features."""
 
@@ -55,6 +59,8 @@ class Model:
         What it was trained on, in words (corpus, clips, speakers).
     uar : float
         Its speaker-independent unweighted average recall (NaN if it was not evaluated).
+    evaluated_on : str
+        The folds ``uar`` was measured on, in words (:data:`LOSO_TEXT`, or the corpus's own folds).
     """
 
     classifier: str
@@ -66,6 +72,7 @@ class Model:
     intercept: np.ndarray
     description: str
     uar: float
+    evaluated_on: str = "leave-one-speaker-out"
 
     def scores(self, x: np.ndarray) -> np.ndarray:
         """One linear score per class for each clip: shape ``(n, classes)`` (``(classes,)`` for one clip)."""
@@ -113,7 +120,7 @@ def save_model(model: Model, path: str | os.PathLike) -> None:
         "format": FORMAT, "version": FORMAT_VERSION, "classifier": model.classifier,
         "feature_set": model.feature_set, "feature_names": list(model.feature_names),
         "classes": list(model.classes), "description": model.description,
-        "uar": None if math.isnan(model.uar) else model.uar,
+        "uar": None if math.isnan(model.uar) else model.uar, "evaluated_on": model.evaluated_on,
         "medians": model.scaling.medians.tolist(), "mean": model.scaling.mean.tolist(),
         "scale": model.scaling.scale.tolist(), "coef": model.coef.tolist(), "intercept": model.intercept.tolist(),
     }
@@ -162,7 +169,8 @@ def _model(document: dict) -> Model:
     uar = document["uar"]
     return Model(document["classifier"], str(document["feature_set"]), names, classes, scaling,
                  _array(document["coef"], (rows, f)), _array(document["intercept"], (rows,)),
-                 str(document["description"]), math.nan if uar is None else float(uar))
+                 str(document["description"]), math.nan if uar is None else float(uar),
+                 str(document.get("evaluated_on", LOSO_TEXT)))
 
 
 def _strings(values: object) -> list[str]:

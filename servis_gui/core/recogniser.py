@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from servis_gui.core.errors import ServisError
-from servis_gui.core.model_file import CLASSIFIERS, Model
+from servis_gui.core.datasets.records import ClipRecord
+from servis_gui.core.model_file import CLASSIFIERS, LOSO_TEXT, Model
 from servis_gui.core.projection import Scaling
 from servis_gui.core.stats import emotion_order, speaker_normalised
 
@@ -47,6 +48,9 @@ FEATURE_SETS: dict[str, re.Pattern] = {name: re.compile(pattern) for name, patte
 POOLED = {"mel 40": 40, "mel 16": 16}
 """Feature sets whose mel-band means are pooled, and into how many bands."""
 
+FOLD_KEYS = ("fold", "session", "split")
+"""``ClipRecord.extra`` keys that hold a corpus's own folds, tried in this order (IEMOCAP: session,
+MSP-Podcast: split)."""
 BOOTSTRAP = 2000
 """Resamples behind the UAR's 95 % confidence interval."""
 
@@ -299,8 +303,29 @@ def uar_interval(true: np.ndarray, correct: np.ndarray, speakers: np.ndarray, n_
     return (float(low), float(high)), unit
 
 
+def corpus_folds(records: Sequence[ClipRecord]) -> tuple[tuple[str, ...] | None, str]:
+    """The corpus's own folds, if it has usable ones (every clip in one, at least 2, no speaker in two).
+
+    Returns
+    -------
+    folds : tuple of str or None
+        Each clip's fold id (pass as ``evaluate(..., folds=)``), or None.
+    text : str
+        ``"the corpus's folds (session)"``, or why there are none: ``"this corpus has no folds of
+        its own"``, ``"this corpus's folds (split) share speakers"``.
+    """
+    for key in FOLD_KEYS:
+        ids = tuple(r.extra_value(key) for r in records)
+        if all(ids) and len(set(ids)) >= 2:
+            if len({(r.speaker, f) for r, f in zip(records, ids, strict=True)}) != len({r.speaker for r in records}):
+                return None, f"this corpus's folds ({key}) share speakers"
+            return ids, f"the corpus's folds ({key})"
+    return None, "this corpus has no folds of its own"
+
+
 def train(x: np.ndarray, labels: Sequence[str], feature_names: Sequence[str], feature_set: str,
-          classifier: str = "logreg", description: str = "", uar: float = math.nan) -> Model:
+          classifier: str = "logreg", description: str = "", uar: float = math.nan,
+          evaluated_on: str = LOSO_TEXT) -> Model:
     """Fit the imputer, scaler and classifier on every clip.
 
     Parameters
@@ -316,6 +341,8 @@ def train(x: np.ndarray, labels: Sequence[str], feature_names: Sequence[str], fe
         What it is trained on, in words, carried into the model file.
     uar : float
         The speaker-independent UAR from :func:`evaluate`, carried into the model file.
+    evaluated_on : str
+        The folds of that evaluation, in words.
 
     Returns
     -------
@@ -332,7 +359,7 @@ def train(x: np.ndarray, labels: Sequence[str], feature_names: Sequence[str], fe
     classes = tuple(str(c) for c in fitted.classes_)
     return Model(classifier, feature_set, tuple(feature_names), classes, scaling,
                  np.array(fitted.coef_, dtype=np.float64), np.array(fitted.intercept_, dtype=np.float64),
-                 description, float(uar))
+                 description, float(uar), evaluated_on)
 
 
 def evaluation_rows(evaluation: Evaluation) -> list[list[object]]:

@@ -17,7 +17,6 @@ from servis_gui.core.recogniser import Evaluation, evaluation_rows
 from servis_gui.core.stats import emotion_order, write_csv
 from servis_gui.recogniser_jobs import Design
 
-FOLDS_TEXT = "leave-one-speaker-out"
 CLASSIFIER_NAMES = {"logreg": "logistic regression", "svm": "linear SVM"}
 RECALL_COLUMNS = ("emotion", "clips", "recall")
 CLIP_COLUMNS = ("clip", "speaker", "true", "predicted")
@@ -28,11 +27,11 @@ FEW_TAKES = 30
 BAR_WIDTH = 0.7
 
 
-def uar_text(evaluation: Evaluation, n_speakers: int) -> str:
+def uar_text(evaluation: Evaluation, n_speakers: int, folds_text: str) -> str:
     """``"UAR 0.62 [0.55, 0.69] · chance 0.17 · leave-one-speaker-out, 10 speakers"``."""
     low, high = evaluation.ci
     return (f"UAR {evaluation.uar:.2f} [{low:.2f}, {high:.2f}] · chance {evaluation.chance:.2f} · "
-            f"{FOLDS_TEXT}, {plural(n_speakers, 'speaker')}")
+            f"{folds_text}, {plural(n_speakers, 'speaker')}")
 
 
 def uar_with_ci(evaluation: Evaluation) -> str:
@@ -94,7 +93,7 @@ def write_evaluation_csv(evaluation: Evaluation, path: str | os.PathLike) -> Non
 
 def prediction_caption(model: Model) -> str:
     """``"trained on RAVDESS, 1440 clips, 24 speakers, UAR 0.62 (leave-one-speaker-out)"``."""
-    uar = "not evaluated" if np.isnan(model.uar) else f"UAR {model.uar:.2f} ({FOLDS_TEXT})"
+    uar = "not evaluated" if np.isnan(model.uar) else f"UAR {model.uar:.2f} ({model.evaluated_on})"
     return f"{CLASSIFIER_NAMES.get(model.classifier, model.classifier)} trained on {model.description}, {uar}"
 
 

@@ -1,14 +1,16 @@
 """The Recogniser tab (issue 12, parts 3-5, 7, 8): a speaker-independent baseline recogniser on the
 analysed corpus.
 
-- Evaluate: leave-one-speaker-out on a feature set with a linear classifier, in the background with
-  progress per fold; the UAR with its 95 % interval and chance, per-class recall, and the confusion
-  matrix (click a cell: its clips; double-click a clip: play it; "Compare these": the grid).
+- Evaluate: leave-one-speaker-out (or the corpus's own folds) on a feature set with a linear
+  classifier, in the background with progress per fold; the UAR with its 95 % interval and chance,
+  per-class recall, and the confusion matrix (click a cell: its clips; double-click a clip: play it;
+  "Compare these": the grid).
 - Compare feature sets: the same folds for mel 128 / 40 / 16, MFCC, prosody and all.
 - Acted vs natural: the trained model on the user's takes.
-- Predict: the open clip's class probabilities; save and load the model; export the matrix and CSV.
+- Predict: the open clip's (or the microphone's) class probabilities; save and load the model; export
+  the matrix and CSV.
 
-Evaluations are cached per (corpus, feature set, classifier, normalise) for the life of the view.
+Evaluations are cached per (corpus, feature set, classifier, normalise, folds) for the life of the view.
 """
 
 from __future__ import annotations
@@ -26,11 +28,10 @@ from PySide6.QtWidgets import (
 from servis_gui.core.corpus_run import CorpusResult
 from servis_gui.core.datasets.records import plural
 from servis_gui.core.errors import ServisError
-from servis_gui.core.model_file import Model, load_model, save_model
-from servis_gui.core.recogniser import FEATURE_SETS, Evaluation, select
+from servis_gui.core.model_file import LOSO_TEXT, Model, load_model, save_model
+from servis_gui.core.recogniser import FEATURE_SETS, Evaluation, corpus_folds, select
 from servis_gui.recogniser_jobs import (
-    COMPARED_SETS, FEATURES, NORMALISED_NOTE, UNLABELLED, Design, RecogniserWorker, Trained, corpus_digest, design,
-    takes_features,
+    COMPARED_SETS, FEATURES, UNLABELLED, Design, RecogniserWorker, Trained, corpus_digest, design,
 )
 from servis_gui.session import Session
 from servis_gui.settings import Settings
@@ -40,6 +41,7 @@ from servis_gui.ui.evaluation_panel import EvaluationPanel
 from servis_gui.ui.corpus_tables import fill, read_only_table
 from servis_gui.ui.layouts import row
 from servis_gui.ui.prediction_panel import MICROPHONE, PredictionPanel
+from servis_gui.ui.takes_agreement import TakesAgreement
 
 UAR_POINT_SIZE_FACTOR = 1.6
 MODEL_FILTER = "SERVIS model (*.json)"
@@ -53,7 +55,7 @@ class RecogniserView(QWidget):
     session : Session
         Opens and plays clips; gives the analysis settings for a clip's features.
     settings : Settings
-        Remembers the choices (``rec_feature_set``, ``rec_classifier``, ``rec_normalise``).
+        Remembers the choices (``rec_feature_set``, ``rec_classifier``, ``rec_normalise``, ``rec_folds``).
 
     Signals
     -------
@@ -85,6 +87,7 @@ class RecogniserView(QWidget):
         self.corpus, self.takes = corpus, takes
         self.digest = corpus_digest(corpus) if corpus is not None else ""
         self.trained = None
+        self._offer_corpus_folds()
         self._clear_results()
         if corpus is None:
             self._show_state("Analyse a dataset in the Corpus tab first.")
@@ -109,6 +112,9 @@ class RecogniserView(QWidget):
     def compare_feature_sets(self) -> None:
         """Evaluate every set of :data:`COMPARED_SETS` on the same folds; cached sets are not run again."""
         designs = [d for d in (self._design(name, quiet=True) for name in COMPARED_SETS) if d is not None]
+        if not designs:
+            self._design("all")  # says why (no corpus, or no folds of its own)
+            return
         missing = [d for d in designs if d.key not in self.compared]
         self._fill_comparison()
         self.tabs.setCurrentWidget(self.feature_sets)
@@ -195,6 +201,11 @@ class RecogniserView(QWidget):
             self.classifier.addItem(name, key)
         self.normalise = QCheckBox("z-score per speaker")
         self.normalise.setToolTip("Compare each clip with its own speaker's clips (a lone clip cannot be)")
+        self.folds = QComboBox()
+        self.folds.addItem("LOSO", "loso")
+        self.folds.addItem("corpus folds", "corpus")
+        self.folds.setToolTip("Folds: LOSO leaves one speaker out at a time; corpus folds are the corpus's own "
+                              "(IEMOCAP's sessions, MSP-Podcast's splits). No speaker is ever in two folds.")
         self._restore_choices()
         self.evaluate_button = QPushButton("Evaluate")
         self.evaluate_button.setToolTip("Leave-one-speaker-out: no speaker is ever tested on a model that heard it")
@@ -216,14 +227,12 @@ class RecogniserView(QWidget):
         self.uar.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.results = EvaluationPanel()
         self.feature_sets = read_only_table(text.COMPARE_COLUMNS)
-        self.takes_table = read_only_table(text.TAKE_COLUMNS)
-        self.takes_note = QLabel("Evaluate with your takes analysed in the Corpus tab to see them here.",
-                                 wordWrap=True)
+        self.agreement = TakesAgreement()
         self.prediction = PredictionPanel()
         self.tabs = QTabWidget()  # the bars in front: the open clip's (and the microphone's) emotion
         self.tabs.addTab(self.prediction, "Prediction")
         self.tabs.addTab(self.feature_sets, "Feature sets")
-        self.tabs.addTab(_column((self.takes_table, 1), self.takes_note), "Acted vs natural")
+        self.tabs.addTab(self.agreement, "Acted vs natural")
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.results)
         splitter.addWidget(self.tabs)
@@ -232,7 +241,8 @@ class RecogniserView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         # Two rows of controls: one would make the window wider than a 1366 px screen.
-        layout.addLayout(row(self.feature_set, self.classifier, self.normalise, (QWidget(), 1), self.export_button))
+        layout.addLayout(row(self.feature_set, self.classifier, self.folds, self.normalise, (QWidget(), 1),
+                             self.export_button))
         layout.addLayout(row(self.evaluate_button, self.compare_button, self.cancel_button, (self.progress, 1),
                              self.save_button, self.load_button))
         layout.addWidget(self.state)
@@ -255,6 +265,7 @@ class RecogniserView(QWidget):
         self.feature_set.setCurrentIndex(max(self.feature_set.findData(option("rec_feature_set", "mfcc")), 0))
         self.classifier.setCurrentIndex(max(self.classifier.findData(option("rec_classifier", "logreg")), 0))
         self.normalise.setChecked(option("rec_normalise", "false") == "true")
+        self.folds.setCurrentIndex(max(self.folds.findData(option("rec_folds", "loso")), 0))
 
     def _connect(self) -> None:
         w = self.worker
@@ -274,6 +285,7 @@ class RecogniserView(QWidget):
             lambda: store("rec_feature_set", self.feature_set.currentData()))
         self.classifier.currentIndexChanged.connect(lambda: store("rec_classifier", self.classifier.currentData()))
         self.normalise.toggled.connect(lambda on: store("rec_normalise", "true" if on else "false"))
+        self.folds.currentIndexChanged.connect(lambda: store("rec_folds", self.folds.currentData()))
         self.results.play_requested.connect(self.session.open_and_play)
         self.results.compare_requested.connect(self.compare_requested)
 
@@ -285,7 +297,7 @@ class RecogniserView(QWidget):
             return None
         try:
             return design(self.corpus, feature_set, self.classifier.currentData(), self.normalise.isChecked(),
-                          self.digest)
+                          self.digest, self.folds.currentData())
         except ServisError as error:
             if not quiet:
                 self._show_state(str(error))
@@ -297,7 +309,7 @@ class RecogniserView(QWidget):
         self.compared[trained.design.key] = (trained.design, trained.evaluation)
         self.trained, self.model = trained, trained.model
         evaluation = trained.evaluation
-        self.uar.setText(text.uar_text(evaluation, len(set(trained.design.speakers))))
+        self.uar.setText(text.uar_text(evaluation, len(set(trained.design.speakers)), trained.design.folds_text))
         self.results.show_trained(trained)
         self.prediction.show_model(trained.model)
         self._show_state(f"{text.CLASSIFIER_NAMES[evaluation.classifier]} on “{trained.design.feature_set}” "
@@ -312,37 +324,34 @@ class RecogniserView(QWidget):
     def _on_comparison_done(self, cancelled: bool) -> None:
         self._set_running(False)
         self._show_state("Comparison cancelled; the sets done are kept." if cancelled else
-                         "Every feature set evaluated on the same leave-one-speaker-out folds.")
+                         f"Every feature set evaluated on the same folds ({self._folds_text()}).")
 
     def _fill_comparison(self) -> None:
-        key = (self.digest, self.classifier.currentData(), self.normalise.isChecked())
+        key = (self.digest, self.classifier.currentData(), self.normalise.isChecked(), self.folds.currentData())
         done = {d.feature_set: (d, e) for d, e in self.compared.values() if (d.key[0], *d.key[2:]) == key}
         fill(self.feature_sets, [text.compare_row(*done[name]) for name in COMPARED_SETS if name in done])
 
+    def _folds_text(self) -> str:
+        return LOSO_TEXT if self.folds.currentData() == "loso" else "the corpus's own"
+
+    def _offer_corpus_folds(self) -> None:
+        """Enable "corpus folds" only when the corpus has usable folds of its own (the tooltip says why not)."""
+        labelled = [r for r in self.corpus.records if r.emotion not in UNLABELLED] if self.corpus else []
+        folds, why = corpus_folds(labelled)
+        item = self.folds.model().item(self.folds.findData("corpus"))
+        item.setEnabled(folds is not None)
+        item.setToolTip(f"Evaluate on {why}" if folds is not None else why[0].upper() + why[1:])
+        if folds is None and self.folds.currentData() == "corpus":
+            self.folds.setCurrentIndex(self.folds.findData("loso"))
+
     def _show_takes(self) -> None:
-        takes, model = self.takes, self.model
-        if takes is None or model is None:
-            fill(self.takes_table, [])
-            return
-        keep = [i for i, r in enumerate(takes.records) if r.emotion not in UNLABELLED]
-        if not keep:
-            self.takes_note.setText("None of your takes has an emotion label.")
-            return
-        try:
-            x = takes_features(takes, model, NORMALISED_NOTE in model.description)[keep]
-        except ServisError as error:
-            self.takes_note.setText(str(error))
-            return
-        labelled = [takes.records[i].emotion for i in keep]
-        predicted = [str(p) for p in model.predict(x)]
-        fill(self.takes_table, text.take_rows([Path(takes.records[i].path).name for i in keep], labelled, predicted))
-        self.takes_note.setText(text.agreement_text(labelled, predicted))
+        self.agreement.show_takes(self.takes, self.model)
 
     def _clear_results(self) -> None:
         self.uar.setText("")
         self.results.show_trained(None)
         self._fill_comparison()
-        fill(self.takes_table, [])
+        self.agreement.show_takes(None, None)
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(total)
@@ -390,15 +399,4 @@ class RecogniserView(QWidget):
                                               MODEL_FILTER)
         if path:
             self.load_model_from(path)
-
-
-def _column(*items) -> QWidget:
-    """A widget of ``items`` stacked vertically; ``(widget, stretch)`` pairs stretch."""
-    widget = QWidget()
-    layout = QVBoxLayout(widget)
-    layout.setContentsMargins(0, 0, 0, 0)
-    for item in items:
-        child, stretch = item if isinstance(item, tuple) else (item, 0)
-        layout.addWidget(child, stretch)
-    return widget
 

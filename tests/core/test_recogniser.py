@@ -258,3 +258,34 @@ def test_speaker_normalise_removes_speaker_offsets():
     z = speaker_normalise(x, spk)
     for s in np.unique(spk):
         np.testing.assert_allclose(z[spk == s].mean(axis=0), 0.0, atol=1e-9)
+
+
+def test_corpus_folds_need_every_clip_in_one_and_no_speaker_in_two():
+    from pathlib import Path
+
+    from servis_gui.core.datasets.records import ClipRecord
+    from servis_gui.core.recogniser import corpus_folds
+
+    def records(pairs, key="session"):
+        return [ClipRecord(Path(f"/c/{i}.wav"), "T", "sad", speaker=s, extra=((key, f),) if f else ())
+                for i, (s, f) in enumerate(pairs)]
+
+    assert corpus_folds(records([("a", "1"), ("b", "1"), ("c", "2")])) == (("1", "1", "2"),
+                                                                           "the corpus's folds (session)")
+    assert corpus_folds(records([("a", "1"), ("b", "2")], key="split"))[1] == "the corpus's folds (split)"
+    assert corpus_folds(records([("a", "1"), ("a", "2"), ("b", "2")])) == (
+        None, "this corpus's folds (session) share speakers")
+    assert corpus_folds(records([("a", "1"), ("b", "")]))[0] is None  # a clip in no fold
+    assert corpus_folds(records([("a", "1"), ("b", "1")])) == (None, "this corpus has no folds of its own")
+
+
+def test_a_model_says_which_folds_its_uar_is_from_and_older_files_mean_loso(tmp_path):
+    x, y, _ = _corpus(separation=1.0)
+    names = [f"f{i}" for i in range(x.shape[1])]
+    model = train(x, y, names, "all", uar=0.7, evaluated_on="the corpus's folds (session)")
+    save_model(model, tmp_path / "m.json")
+    assert load_model(tmp_path / "m.json").evaluated_on == "the corpus's folds (session)"
+    document = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
+    del document["evaluated_on"]
+    (tmp_path / "old.json").write_text(json.dumps(document), encoding="utf-8")
+    assert load_model(tmp_path / "old.json").evaluated_on == "leave-one-speaker-out"

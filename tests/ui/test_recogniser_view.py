@@ -1,6 +1,7 @@
 """The Recogniser tab on a synthetic corpus whose emotions are separable by construction: the numbers
 it shows are the core's, a matrix cell lists its clips, models round-trip, the matrix fits the view."""
 
+import dataclasses
 from itertools import combinations
 from pathlib import Path
 
@@ -173,9 +174,9 @@ def test_acted_vs_natural_lists_each_take(view, qtbot):
     view.set_result(view.corpus, takes)
     trained = evaluated(view, qtbot)
     predicted = trained.model.predict(trained.design.x[keep])
-    assert [view.takes_table.item(r, 2).text() for r in range(3)] == list(predicted)
+    assert [view.agreement.table.item(r, 2).text() for r in range(3)] == list(predicted)
     agree = np.mean(predicted == np.array([takes.records[i].emotion for i in range(3)]))
-    assert view.takes_note.text().startswith(f"Agreement {agree:.2f}") and "rough figure" in view.takes_note.text()
+    assert view.agreement.note.text().startswith(f"Agreement {agree:.2f}") and "rough figure" in view.agreement.note.text()
 
 
 def test_the_matrix_and_its_labels_are_visible_and_do_not_overlap(view, qtbot):
@@ -245,3 +246,42 @@ def test_the_microphone_is_predicted_live_and_silence_is_no_guess(view, qtbot):
     view.predict_live(None)
     assert view.prediction.bars.bars is None and not view.prediction.bars.probabilities.any()
     assert "silence, no guess" in view.prediction.caption.text()
+
+
+def with_sessions(corpus: CorpusResult, session_of: dict[str, str]) -> CorpusResult:
+    """``corpus`` with each clip's ``session`` (as IEMOCAP's reader gives it) looked up by speaker."""
+    records = tuple(dataclasses.replace(r, extra=(("session", session_of[r.speaker]),)) for r in corpus.records)
+    return dataclasses.replace(corpus, records=records)
+
+
+def test_corpus_folds_are_offered_only_when_the_corpus_has_them(view, qtbot):
+    corpus_item = view.folds.model().item(view.folds.findData("corpus"))
+    assert not corpus_item.isEnabled() and "no folds of its own" in corpus_item.toolTip()
+    shared = {"spk01": "1", "spk02": "1", "spk03": "2", "spk04": "2", "spk05": "3"}
+    crossing = with_sessions(view.corpus, shared)
+    crossing = dataclasses.replace(crossing, records=(dataclasses.replace(
+        crossing.records[0], extra=(("session", "2"),)),) + crossing.records[1:])
+    view.set_result(crossing)
+    assert not corpus_item.isEnabled() and "share speakers" in corpus_item.toolTip()
+    view.set_result(with_sessions(synthetic_corpus(), shared))
+    assert corpus_item.isEnabled()
+
+
+def test_evaluation_on_the_corpus_folds_holds_out_each_session(view, qtbot, tmp_path):
+    sessions = {"spk01": "1", "spk02": "1", "spk03": "2", "spk04": "2", "spk05": "3"}
+    view.set_result(with_sessions(synthetic_corpus(), sessions))
+    view.folds.setCurrentIndex(view.folds.findData("corpus"))
+    trained = evaluated(view, qtbot)
+    d = trained.design
+    expected = evaluate(d.x, d.labels, d.speakers, "logreg", [sessions[s] for s in d.speakers])
+    assert trained.evaluation.folds == 3 and view.progress.maximum() == 3
+    assert trained.evaluation.uar == pytest.approx(expected.uar)
+    assert "the corpus's folds (session), 5 speakers" in view.uar.text()
+    assert trained.model.evaluated_on == "the corpus's folds (session)"
+    assert view.prediction.caption.text().endswith("(the corpus's folds (session))")
+    path = str(tmp_path / "model.json")
+    view.save_model_to(path)
+    view.load_model_from(path)
+    assert view.model.evaluated_on == "the corpus's folds (session)"
+    view.folds.setCurrentIndex(view.folds.findData("loso"))  # another cache key: evaluated again, on speakers
+    assert evaluated(view, qtbot).evaluation.folds == 5
