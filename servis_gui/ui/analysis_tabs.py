@@ -43,7 +43,7 @@ class AnalysisTabs(QObject):
         for title, text in PLACEHOLDERS.items():
             tabs.addTab(QLabel(text, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True), title)
         tabs.currentChanged.connect(self._on_tab_changed)
-        session.analysis_ready.connect(self._on_analysis_ready)
+        session.analysis_ready.connect(self._predict_if_shown)
 
     def corpus_view(self):
         """The Corpus tab's view (built now if it was not)."""
@@ -72,6 +72,7 @@ class AnalysisTabs(QObject):
 
             self.recogniser = self._install("Recogniser", RecogniserView(self.session, self.settings))
             self.recogniser.compare_requested.connect(self._compare)
+            self.recogniser.model_changed.connect(self._predict_if_shown)
             self._show_last_result(self.recogniser)
         return self.recogniser
 
@@ -136,7 +137,8 @@ class AnalysisTabs(QObject):
         if self.recogniser is not None and self.tabs.currentWidget() is self.recogniser:
             self._predict_open_clip()
 
-    def _on_analysis_ready(self, _analysis) -> None:
+    def _predict_if_shown(self, *_why) -> None:
+        """A new clip or model: the recogniser's bars for the open clip, if its tab is in front."""
         if self.recogniser is not None and self.tabs.currentWidget() is self.recogniser:
             self._predict_open_clip()
 

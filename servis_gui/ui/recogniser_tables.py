@@ -112,6 +112,7 @@ class ProbabilityBars(pg.PlotWidget):
         view = item.getViewBox()
         view.setMouseEnabled(False, False)
         view.setYRange(0, 1, padding=0.02)
+        self.getAxis("bottom").setStyle(showValues=False)  # no numbers under bars not yet drawn
 
     def clear_bars(self) -> None:
         """No bars (nothing predicted, or silence)."""
@@ -133,4 +134,5 @@ class ProbabilityBars(pg.PlotWidget):
                                     brushes=[pg.mkBrush(emotion_color(c)) for c in order], pen=None)
         self.addItem(self.bars)
         self.getAxis("bottom").setTicks([[(i, c) for i, c in enumerate(order)]])
+        self.getAxis("bottom").setStyle(showValues=True)
         self.getPlotItem().getViewBox().setRange(xRange=(-0.5, len(order) - 0.5), yRange=(0, 1), padding=0.02)

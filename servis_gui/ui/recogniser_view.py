@@ -45,6 +45,7 @@ from servis_gui.ui.takes_agreement import TakesAgreement
 
 UAR_POINT_SIZE_FACTOR = 1.6
 MODEL_FILTER = "SERVIS model (*.json)"
+COMBO_CHARACTERS = 6
 
 
 class RecogniserView(QWidget):
@@ -60,9 +61,11 @@ class RecogniserView(QWidget):
     Signals
     -------
     compare_requested(list) : up to 12 clip paths to open in the comparison grid
+    model_changed() : a model was trained or loaded (the open clip can be predicted with it)
     """
 
     compare_requested = Signal(list)
+    model_changed = Signal()
 
     def __init__(self, session: Session, settings: Settings) -> None:
         super().__init__()
@@ -172,6 +175,7 @@ class RecogniserView(QWidget):
         self.prediction.show_model(model)
         self._show_state(f"Loaded the model {Path(path).name}: {text.prediction_caption(model)}.")
         self._show_takes()
+        self.model_changed.emit()
 
     def export_matrix(self, path: str) -> None:
         """The confusion matrix as PNG or SVG (by the suffix of ``path``)."""
@@ -206,9 +210,12 @@ class RecogniserView(QWidget):
         self.folds.addItem("corpus folds", "corpus")
         self.folds.setToolTip("Folds: LOSO leaves one speaker out at a time; corpus folds are the corpus's own "
                               "(IEMOCAP's sessions, MSP-Podcast's splits). No speaker is ever in two folds.")
+        for combo in (self.feature_set, self.classifier, self.folds):  # may shrink: the row fits at 200 % too
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(COMBO_CHARACTERS)
         self._restore_choices()
         self.evaluate_button = QPushButton("Evaluate")
-        self.evaluate_button.setToolTip("Leave-one-speaker-out: no speaker is ever tested on a model that heard it")
+        self.evaluate_button.setToolTip("Speaker-independent: no speaker is ever tested on a model that heard it")
         self.compare_button = QPushButton("Compare feature sets")
         self.cancel_button = QPushButton("Cancel")
         self.progress = QProgressBar(textVisible=True)
@@ -316,6 +323,7 @@ class RecogniserView(QWidget):
                          f"({len(trained.design.names)} features), {evaluation.folds} folds; the 95 % interval "
                          f"resamples {evaluation.ci_unit}.")
         self._show_takes()
+        self.model_changed.emit()
 
     def _on_set_compared(self, design_: Design, evaluation: Evaluation) -> None:
         self.compared[design_.key] = (design_, evaluation)

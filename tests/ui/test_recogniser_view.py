@@ -176,7 +176,8 @@ def test_acted_vs_natural_lists_each_take(view, qtbot):
     predicted = trained.model.predict(trained.design.x[keep])
     assert [view.agreement.table.item(r, 2).text() for r in range(3)] == list(predicted)
     agree = np.mean(predicted == np.array([takes.records[i].emotion for i in range(3)]))
-    assert view.agreement.note.text().startswith(f"Agreement {agree:.2f}") and "rough figure" in view.agreement.note.text()
+    note = view.agreement.note.text()
+    assert note.startswith(f"Agreement {agree:.2f}") and "rough figure" in note
 
 
 def test_the_matrix_and_its_labels_are_visible_and_do_not_overlap(view, qtbot):

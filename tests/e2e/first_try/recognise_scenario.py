@@ -74,6 +74,13 @@ def evaluate(t: Tester, tabs):
             {"uar": view.uar.text(), "matrix": matrix, "uar_label": rect_dict(uar)},
             "Evaluate shows the UAR line and the confusion matrix on screen")
     check_no_overlaps(t, [view.results.matrix], "matrix_labels_do_not_overlap")
+    clip = Path(t.window.session.analysis.clip.identity.path).name
+    predicted = yield t.until(lambda: view.prediction.caption.text().startswith(f"{clip}: "), 10,
+                              "the open clip predicted")
+    bars = plot_area(view.prediction.bars)
+    t.check("evaluate_predicts_the_open_clip", predicted and view.prediction.bars.bars is not None and bars["h"] > 0,
+            {"caption": view.prediction.caption.text(), "bars": bars, "clip": clip},
+            "after Evaluate the Prediction page (in front) shows the open clip's probability bars")
 
 
 def voice_file() -> Path:
