@@ -46,6 +46,7 @@ from servis_gui.ui.takes_agreement import TakesAgreement
 UAR_POINT_SIZE_FACTOR = 1.6
 MODEL_FILTER = "SERVIS model (*.json)"
 COMBO_CHARACTERS = 6
+COMBO_ARROW_PX = 30
 
 
 class RecogniserView(QWidget):
@@ -210,9 +211,8 @@ class RecogniserView(QWidget):
         self.folds.addItem("corpus folds", "corpus")
         self.folds.setToolTip("Folds: LOSO leaves one speaker out at a time; corpus folds are the corpus's own "
                               "(IEMOCAP's sessions, MSP-Podcast's splits). No speaker is ever in two folds.")
-        for combo in (self.feature_set, self.classifier, self.folds):  # may shrink: the row fits at 200 % too
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(COMBO_CHARACTERS)
+        for combo in (self.feature_set, self.classifier, self.folds):  # full width, but may shrink (200 %)
+            combo.setMinimumWidth(combo.fontMetrics().horizontalAdvance("x" * COMBO_CHARACTERS) + COMBO_ARROW_PX)
         self._restore_choices()
         self.evaluate_button = QPushButton("Evaluate")
         self.evaluate_button.setToolTip("Speaker-independent: no speaker is ever tested on a model that heard it")
