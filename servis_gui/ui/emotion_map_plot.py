@@ -34,6 +34,8 @@ LEGEND_GAP = 8
 CORNERS = ((0, 0), (1, 0), (0, 1), (1, 1))
 """Where the legend may sit (x, y: 0 left/top, 1 right/bottom), in order of preference."""
 HIDDEN_COST = {"live": 1e6, "takes": 1e3, "dots": 1.0}
+MAX_LEGEND_SHARE = 0.4
+"""The map is widened to free the legend's corner only if the legend takes less than this share of its width."""
 """What it costs the legend to cover the live marker, a take, a clip: it goes where it hides least."""
 
 
@@ -116,6 +118,7 @@ class MapPlot(pg.PlotWidget):
         self.legend.setParentItem(self.box)
         self._legend_corner = CORNERS[0]
         self.box.sigRangeChanged.connect(self._place_legend)
+        self.box.sigResized.connect(self._place_legend)
         self._brushes: dict[str, pg.QtGui.QBrush] = {}
         self.coords = np.zeros((0, 2))
         self.take_coords = np.zeros((0, 2))
@@ -261,6 +264,21 @@ class MapPlot(pg.PlotWidget):
         pad = MARGIN * np.where(high > low, high - low, 1.0)
         self.setRange(xRange=(low[0] - pad[0], high[0] + pad[0]), yRange=(low[1] - pad[1], high[1] + pad[1]),
                       padding=0)
+        self._make_room_for_legend()
+
+    def _make_room_for_legend(self) -> None:
+        """When the legend would hide clips in every corner, widen the map by its width on the side
+        where it hides fewest (the legend then moves there, over no clip)."""
+        if self.legend.moved_by_user or self.box.width() <= 0:
+            return
+        costs = {corner: self.legend_cover(corner) for corner in CORNERS}
+        share = (self.legend.boundingRect().width() + 2 * LEGEND_GAP) / self.box.width()
+        if min(costs.values()) == 0 or share >= MAX_LEGEND_SHARE:
+            return
+        side = min(CORNERS, key=lambda corner: costs[corner])[0]
+        (x0, x1), _ = self.box.viewRange()
+        extra = (x1 - x0) * share / (1 - share)
+        self.setXRange(x0 - extra * (side == 0), x1 + extra * (side == 1), padding=0)
 
     def _on_rectangle(self, rect: QRectF) -> None:
         x, y = self.coords[:, 0], self.coords[:, 1]

@@ -353,3 +353,23 @@ def test_the_legend_moves_off_the_live_marker_and_stays_where_the_user_drags_it(
     kept = legend.sceneBoundingRect()
     plot.show_live(np.array([[plot.box.mapSceneToView(kept.center()).x(), plot.box.mapSceneToView(kept.center()).y()]]))
     assert legend.sceneBoundingRect() == kept
+
+
+def test_a_map_full_to_every_corner_is_widened_so_the_legend_hides_no_clip(qtbot):
+    from servis_gui.ui.emotion_map_plot import CORNERS, MapPlot
+
+    plot = MapPlot()
+    qtbot.addWidget(plot)
+    plot.resize(700, 420)
+    plot.show()
+    qtbot.waitExposed(plot)
+    grid = np.array([(x, y) for x in np.linspace(0, 1, 30) for y in np.linspace(0, 1, 20)])
+    plot.show_clips(grid, ["angry", "sad", "happy"] * 200, ["angry", "sad", "happy"])
+    qtbot.wait(20)
+    costs = {corner: plot.legend_cover(corner) for corner in CORNERS}
+    assert costs[plot._legend_corner] == 0, costs
+    (x0, x1), (y0, y1) = plot.box.viewRange()
+    assert x0 <= 0 <= 1 <= x1 and y0 <= 0 <= 1 <= y1  # every clip still in view
+    seen = plot.mapFromScene(plot.legend.sceneBoundingRect()).boundingRect()
+    hidden = [p for p in grid if seen.contains(plot.mapFromScene(plot.box.mapViewToScene(QPointF(*p))))]
+    assert not hidden

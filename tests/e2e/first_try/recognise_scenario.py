@@ -55,6 +55,13 @@ def scenario_recognise(t: Tester):
             {"points": len(emotion_map.plot.dots.getData()[0]) if drawn else 0, "clips": n, "plot": area},
             f"Ctrl+4 shows the map, one point per clip, in a plot at least {MIN_PLOT_PX} px each way")
     check_no_overlaps(t, [emotion_map.plot], "map_tick_labels_do_not_overlap")
+    from servis_gui.ui.emotion_map_plot import CORNERS
+
+    costs = {corner: emotion_map.plot.legend_cover(corner) for corner in CORNERS}
+    corner = emotion_map.plot._legend_corner
+    t.check("map_legend_hides_no_clip", costs[corner] == 0,
+            {"corner": corner, "hidden": {str(c): v for c, v in costs.items()}},
+            "the map's legend sits in a corner where it hides no clip")
     yield from evaluate(t, tabs)
 
 

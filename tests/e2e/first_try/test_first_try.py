@@ -113,7 +113,8 @@ def test_ctrl_shift_a_analyses_the_corpus_violins_tables_and_dots_work(runs, con
 @pytest.mark.parametrize("config", ALL)
 def test_ctrl_4_shows_the_map_ctrl_5_and_evaluate_the_recogniser(runs, config):
     report = runs(config, "recognise")
-    report.assert_ok(required=("map_shows_every_clip", "map_tick_labels_do_not_overlap", "window_fits_screen",
+    report.assert_ok(required=("map_shows_every_clip", "map_tick_labels_do_not_overlap", "map_legend_hides_no_clip",
+                               "window_fits_screen",
                                "evaluate_shows_uar_and_matrix", "matrix_labels_do_not_overlap",
                                "evaluate_predicts_the_open_clip"))
 
