@@ -22,14 +22,13 @@ from servis_gui.cli import (
     EXIT_INTERRUPTED, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, CtrlC, UsageError, analyse_records, positive_int,
     run_command, say, scan_records,
 )
-from servis_gui.core.clip import load_clip
 from servis_gui.core.corpus_run import CorpusResult, feature_names
 from servis_gui.core.datasets.detect import corpus_name
 from servis_gui.core.datasets.records import ClipRecord
 from servis_gui.core.emotions import UNKNOWN
 from servis_gui.core.errors import ServisError
 from servis_gui.core.features import set_fft_backend
-from servis_gui.core.functionals import clip_functionals
+from servis_gui.core.functionals import file_functionals
 from servis_gui.core.model_file import CLASSIFIERS, LOSO_TEXT, Model, ModelFileError, load_model, save_model
 from servis_gui.core.params import FeatureParams
 from servis_gui.core.prosody import DEFAULT_PITCH
@@ -285,7 +284,7 @@ def _predict(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.files:
         try:
-            features = clip_functionals(load_clip(path, sr=params.sr), params, DEFAULT_PITCH)
+            features = file_functionals(str(path), params, DEFAULT_PITCH)
         except ServisError as error:
             say(f"servis predict: could not analyse {path}: {error}")
             failed += 1

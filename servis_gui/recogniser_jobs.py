@@ -15,10 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from servis_gui.core.clip import load_clip
 from servis_gui.core.corpus_run import CorpusResult
 from servis_gui.core.datasets.detect import corpus_name
-from servis_gui.core.functionals import clip_functionals
+from servis_gui.core.functionals import file_functionals
 from servis_gui.core.errors import ServisError
 from servis_gui.core.model_file import LOSO_TEXT, Model
 from servis_gui.core.params import FeatureParams
@@ -207,7 +206,7 @@ class RecogniserWorker(QObject):
     def clip_features(self, path: str, params: FeatureParams, pitch: PitchParams) -> None:
         """Load ``path`` and compute its functionals; the answer is ``features_ready``."""
         def work(_context: JobContext) -> tuple[str, dict]:
-            return path, clip_functionals(load_clip(path, params.sr), params, pitch)
+            return path, file_functionals(path, params, pitch)
 
         self.lane.submit(FEATURES, work)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from servis_gui.core.clip import Clip, load_clip
 from servis_gui.core.contour_stats import contour_stats, mean_or_nan, segments
 from servis_gui.core.db_reference import DbReference
 from servis_gui.core.features import FeatureSet, features_from_power, stft_power
@@ -25,9 +25,6 @@ from servis_gui.core.voice_report import (
     LONGEST_PERIOD, MAX_AMPLITUDE_FACTOR, MAX_PERIOD_FACTOR,
     SHORTEST_PERIOD,
 )
-
-if TYPE_CHECKING:
-    from servis_gui.core.clip import Clip
 
 FRAME_STEP = 0.01
 """Seconds between Praat pitch and intensity frames (eGeMAPS's 10 ms)."""
@@ -229,6 +226,17 @@ def clip_functionals(clip: Clip, params: FeatureParams, pitch: PitchParams) -> d
         **_level(clip),
     }
     return {spec.name: values[spec.name] for spec in feature_specs(params.n_mels)}
+
+
+def file_functionals(path: str, params: FeatureParams, pitch: PitchParams) -> dict[str, float]:
+    """:func:`clip_functionals` of the file at ``path``, loaded at ``params.sr`` as the corpus run loads it.
+
+    Raises
+    ------
+    ServisError
+        The file cannot be loaded or analysed (the plain reason).
+    """
+    return clip_functionals(load_clip(path, sr=params.sr), params, pitch)
 
 
 def _contours(sound, praat_track, pitch: PitchParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from servis_gui.core.clip import load_clip
 from servis_gui.core.corpus_run import CorpusResult
-from servis_gui.core.functionals import clip_functionals
+from servis_gui.core.functionals import file_functionals
 from servis_gui.core.params import FeatureParams
 from servis_gui.core.projection import Projection, project
 from servis_gui.core.prosody import PitchParams
@@ -77,5 +76,5 @@ def nearest(coords: np.ndarray, point: np.ndarray, k: int = NEIGHBOURS) -> tuple
 
 def file_features(path: str, names: Sequence[str], params: FeatureParams, pitch: PitchParams) -> np.ndarray:
     """One file's feature vector in the column order ``names`` (as the corpus run computes it)."""
-    features = clip_functionals(load_clip(path, sr=params.sr), params, pitch)
+    features = file_functionals(path, params, pitch)
     return np.array([features[name] for name in names], dtype=np.float64)
