@@ -34,9 +34,9 @@ LEGEND_GAP = 8
 CORNERS = ((0, 0), (1, 0), (0, 1), (1, 1))
 """Where the legend may sit (x, y: 0 left/top, 1 right/bottom), in order of preference."""
 HIDDEN_COST = {"live": 1e6, "takes": 1e3, "dots": 1.0}
+"""What it costs the legend to cover the live marker, a take, a clip: it goes where it hides least."""
 MAX_LEGEND_SHARE = 0.4
 """The map is widened to free the legend's corner only if the legend takes less than this share of its width."""
-"""What it costs the legend to cover the live marker, a take, a clip: it goes where it hides least."""
 
 
 class MapLegend(pg.LegendItem):
@@ -209,11 +209,14 @@ class MapPlot(pg.PlotWidget):
             cost += HIDDEN_COST[kind] * np.count_nonzero(inside)
         return cost
 
+    def _legend_costs(self) -> dict[tuple[int, int], float]:
+        return {corner: self.legend_cover(corner) for corner in CORNERS}
+
     def _place_legend(self) -> None:
         """Anchor the legend in the corner where it hides least (the current one on a tie)."""
         if self.legend.moved_by_user or self.box.width() <= 0 or self.box.height() <= 0:
             return
-        costs = {corner: self.legend_cover(corner) for corner in CORNERS}
+        costs = self._legend_costs()
         best = min(CORNERS, key=lambda c: (costs[c], c != self._legend_corner))
         if best != self._legend_corner:
             self._legend_corner = best
@@ -271,7 +274,7 @@ class MapPlot(pg.PlotWidget):
         where it hides fewest (the legend then moves there, over no clip)."""
         if self.legend.moved_by_user or self.box.width() <= 0:
             return
-        costs = {corner: self.legend_cover(corner) for corner in CORNERS}
+        costs = self._legend_costs()
         share = (self.legend.boundingRect().width() + 2 * LEGEND_GAP) / self.box.width()
         if min(costs.values()) == 0 or share >= MAX_LEGEND_SHARE:
             return
