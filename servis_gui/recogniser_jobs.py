@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, Signal
 
 from servis_gui.core.corpus_run import CorpusResult
 from servis_gui.core.datasets.detect import corpus_name
-from servis_gui.core.functionals import file_functionals
 from servis_gui.core.errors import ServisError
+from servis_gui.core.functionals import file_functionals
 from servis_gui.core.model_file import LOSO_TEXT, Model
 from servis_gui.core.params import FeatureParams
 from servis_gui.core.prosody import PitchParams
@@ -99,6 +99,16 @@ def corpus_digest(corpus: CorpusResult) -> str:
     return digest.hexdigest()[:16]
 
 
+def labelled_rows(corpus: CorpusResult) -> np.ndarray:
+    """The rows of the clips with an emotion (those trained and evaluated on)."""
+    return np.flatnonzero([r.emotion not in UNLABELLED for r in corpus.records])
+
+
+def own_folds(corpus: CorpusResult) -> tuple[tuple[str, ...] | None, str]:
+    """``recogniser.corpus_folds`` of the labelled clips of ``corpus``."""
+    return corpus_folds([corpus.records[i] for i in labelled_rows(corpus)])
+
+
 def design(corpus: CorpusResult, feature_set: str, classifier: str, normalise: bool,
            digest: str | None = None, folds: str = "loso") -> Design:
     """The labelled clips of ``corpus`` on the columns of ``feature_set``.
@@ -121,8 +131,8 @@ def design(corpus: CorpusResult, feature_set: str, classifier: str, normalise: b
     ServisError
         The corpus has no column of the set, or no usable folds of its own when ``folds`` is "corpus".
     """
-    keep = np.array([r.emotion not in UNLABELLED for r in corpus.records], dtype=bool)
-    records = [r for r, k in zip(corpus.records, keep) if k]
+    keep = labelled_rows(corpus)
+    records = [corpus.records[i] for i in keep]
     names, x = select(corpus.names, np.asarray(corpus.values)[keep], feature_set)
     speakers = tuple(r.speaker for r in records)
     if normalise:
@@ -131,7 +141,7 @@ def design(corpus: CorpusResult, feature_set: str, classifier: str, normalise: b
     description = f"{corpus_name(corpus.records)}, {len(records)} clips, {n_speakers} speakers"
     if normalise:
         description += f", {NORMALISED_NOTE}"
-    fold_ids, folds_text = ("loso", LOSO_TEXT) if folds == "loso" else corpus_folds(records)
+    fold_ids, folds_text = ("loso", LOSO_TEXT) if folds == "loso" else own_folds(corpus)
     if fold_ids is None:
         raise ServisError(f"Cannot use the corpus's folds: {folds_text}. Choose {LOSO_TEXT}.")
     key = (digest or corpus_digest(corpus), feature_set, classifier, normalise, folds)

@@ -29,9 +29,9 @@ from servis_gui.core.corpus_run import CorpusResult
 from servis_gui.core.datasets.records import plural
 from servis_gui.core.errors import ServisError
 from servis_gui.core.model_file import LOSO_TEXT, Model, load_model, save_model
-from servis_gui.core.recogniser import FEATURE_SETS, Evaluation, corpus_folds, select
+from servis_gui.core.recogniser import FEATURE_SETS, Evaluation, select
 from servis_gui.recogniser_jobs import (
-    COMPARED_SETS, FEATURES, UNLABELLED, Design, RecogniserWorker, Trained, corpus_digest, design,
+    COMPARED_SETS, FEATURES, Design, RecogniserWorker, Trained, corpus_digest, design, labelled_rows, own_folds,
 )
 from servis_gui.session import Session
 from servis_gui.settings import Settings
@@ -96,7 +96,7 @@ class RecogniserView(QWidget):
         if corpus is None:
             self._show_state("Analyse a dataset in the Corpus tab first.")
         else:
-            labelled = sum(r.emotion not in UNLABELLED for r in corpus.records)
+            labelled = len(labelled_rows(corpus))
             speakers = len({r.speaker for r in corpus.records})
             self._show_state(f"{plural(labelled, 'labelled clip')} of {plural(speakers, 'speaker')}: "
                              "choose a feature set and Evaluate.")
@@ -344,8 +344,7 @@ class RecogniserView(QWidget):
 
     def _offer_corpus_folds(self) -> None:
         """Enable "corpus folds" only when the corpus has usable folds of its own (the tooltip says why not)."""
-        labelled = [r for r in self.corpus.records if r.emotion not in UNLABELLED] if self.corpus else []
-        folds, why = corpus_folds(labelled)
+        folds, why = own_folds(self.corpus) if self.corpus is not None else (None, "no corpus analysed yet")
         item = self.folds.model().item(self.folds.findData("corpus"))
         item.setEnabled(folds is not None)
         item.setToolTip(f"Evaluate on {why}" if folds is not None else why[0].upper() + why[1:])
