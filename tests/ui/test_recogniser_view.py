@@ -286,3 +286,17 @@ def test_evaluation_on_the_corpus_folds_holds_out_each_session(view, qtbot, tmp_
     assert view.model.evaluated_on == "the corpus's folds (session)"
     view.folds.setCurrentIndex(view.folds.findData("loso"))  # another cache key: evaluated again, on speakers
     assert evaluated(view, qtbot).evaluation.folds == 5
+
+
+def test_an_unreadable_open_clip_says_why_and_keeps_the_model(view, qtbot, tmp_path):
+    trained = evaluated(view, qtbot)
+    broken = tmp_path / "broken.wav"
+    broken.write_text("not audio, just text named .wav\n")
+    with qtbot.waitSignal(view.worker.failed, timeout=TIMEOUT_MS):
+        view.show_prediction_for(str(broken))
+    caption = view.prediction.caption.text()
+    assert "broken.wav" in caption and "Traceback" not in caption
+    assert view.prediction.bars.bars is None and view.model is trained.model
+    clip = dict(zip(view.corpus.names, view.corpus.values[0], strict=True))
+    view.predict(clip)  # the next clip is predicted as before
+    assert view.prediction.bars.bars is not None
